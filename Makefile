@@ -1,0 +1,188 @@
+# pvhboot - one entry point. `make help` lists the targets.
+#
+# Three flag sets, each declared once:
+#   FREE32  freestanding i386 objects for the boot images (loader, guest)
+#   HOST    hosted objects for the host tools
+#   SAN     hosted objects with ASan+UBSan for unit tests and fuzz replay
+# The core (src/lib, src/elf, src/pvh) is compiled in all three from the same
+# sources; src/lib/env.h is the only file that knows which.
+
+MAKEFLAGS += -rR
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+B := build
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+CC       := gcc
+CLANG    := clang
+LD       := ld
+OBJCOPY  := objcopy
+GCC_INC  := $(shell $(CC) -m32 -print-file-name=include)
+LIBGCC32 := $(shell $(CC) -m32 -print-libgcc-file-name)
+
+XEN_INC_DIR := /usr/include/xen
+XEN_LINK    := $(B)/include/xen
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CORE_WARN := -Wconversion
+COMMON    := -std=gnu11 -g -Isrc -isystem $(B)/include -MMD -MP
+
+FREE32_CFLAGS := $(COMMON) $(WARN) -m32 -march=i686 -O2 -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
+	-fno-asynchronous-unwind-tables -mgeneral-regs-only -fcf-protection=none
+FREE32_ASFLAGS := -m32 -Isrc -isystem $(B)/include -MMD -MP -D__ASSEMBLY__
+HOST_CFLAGS := $(COMMON) $(WARN) -O2 -D_GNU_SOURCE
+SAN_CFLAGS  := $(COMMON) $(WARN) -O1 -D_GNU_SOURCE -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+
+# --- sources -----------------------------------------------------------------
+CORE_SRCS   := $(sort $(wildcard src/lib/*.c src/elf/*.c src/pvh/*.c))
+# Loader files that are pure functions over buffers: also built hosted, so the
+# unit tests and fuzzers reach them.
+LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c))
+LOADER_HW   := $(sort $(wildcard src/loader/*.c src/loader/pvh/*.c))
+LOADER_ASM  := $(sort $(wildcard src/loader/*.S))
+MBHDR_ASM   := src/loader/multiboot/header.S
+GUEST_SRCS  := $(sort $(wildcard tests/guest/*.c))
+GUEST_ASM   := $(sort $(wildcard tests/guest/*.S))
+UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+
+free32 = $(patsubst %.c,$(B)/free32/%.o,$(patsubst %.S,$(B)/free32/%.o,$(1)))
+host   = $(patsubst %.c,$(B)/host/%.o,$(1))
+san    = $(patsubst %.c,$(B)/san/%.o,$(1))
+
+CORE_FREE32   := $(call free32,$(CORE_SRCS))
+LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
+CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
+
+IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf
+TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle
+
+.PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel help clean lint layering
+all: $(TOOLS) $(IMAGES) layering
+
+help:
+	@echo 'pvhboot targets:'
+	@echo '  make             build images and host tools into build/'
+	@echo '  make check       install test dependencies, build, run every test'
+	@echo '  make demo        boot the conformance guest through GRUB and print the verdict'
+	@echo '  make unit        host unit tests of the core (ASan+UBSan)'
+	@echo '  make fuzz        run each fuzz target with libFuzzer (FUZZ_SECONDS=N, default 30)'
+	@echo '  make fuzz-replay replay the seed corpus under ASan+UBSan'
+	@echo '  make boot-tests  QEMU boot tests of every entry path'
+	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
+	@echo '  make deps        apt-get install what the build and tests need'
+	@echo '  make clean       remove build/'
+	@echo 'Images: build/pvhboot.elf (multiboot1/2 + PVH), build/pvhboot-pvh.elf (PVH only),'
+	@echo '        build/pvh-testguest.elf (conformance guest). Tools: build/pvh-inspect, build/pvh-bundle.'
+	@echo 'Variables: V=1 shows commands.'
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+kernel:
+	$(Q)scripts/fetch-kernel.sh
+
+$(XEN_LINK):
+	@test -f $(XEN_INC_DIR)/arch-x86/hvm/start_info.h || \
+	  { echo "error: Xen public headers missing: apt-get install libxen-dev (or make deps)"; exit 1; }
+	$(Q)mkdir -p $(@D) && ln -sfn $(XEN_INC_DIR) $@
+
+# --- compile rules -------------------------------------------------------------
+$(B)/free32/src/elf/%.o $(B)/free32/src/pvh/%.o: private EXTRA = $(CORE_WARN)
+$(B)/host/src/elf/%.o $(B)/host/src/pvh/%.o: private EXTRA = $(CORE_WARN)
+$(B)/san/src/elf/%.o $(B)/san/src/pvh/%.o: private EXTRA = $(CORE_WARN)
+
+$(B)/free32/%.o: %.c | $(XEN_LINK)
+	$(call msg,CC32,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(FREE32_CFLAGS) $(EXTRA) -c $< -o $@
+
+$(B)/free32/%.o: %.S | $(XEN_LINK)
+	$(call msg,AS32,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(FREE32_ASFLAGS) -c $< -o $@
+
+$(B)/host/%.o: %.c | $(XEN_LINK)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(EXTRA) -c $< -o $@
+
+$(B)/san/%.o: %.c | $(XEN_LINK)
+	$(call msg,CCSAN,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(SAN_CFLAGS) $(EXTRA) -c $< -o $@
+
+# --- layering: the core links alone, with every unresolved symbol fatal -------
+layering: $(B)/core-layering.elf
+$(B)/core-layering.elf: $(CORE_FREE32)
+	$(call msg,LAYER,$@)
+	$(Q)$(LD) -m elf_i386 -e 0 --gc-sections -o $@ $^ $(LIBGCC32) || \
+	  { echo "error: the core (src/lib, src/elf, src/pvh) must not call loader or firmware code"; exit 1; }
+
+# --- images ----------------------------------------------------------------------
+$(B)/pvhboot.elf: $(call free32,$(MBHDR_ASM)) $(LOADER_FREE32) $(CORE_FREE32) src/loader/pvhboot.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) -m elf_i386 -T src/loader/pvhboot.ld -o $@ $(filter %.o,$^) $(LIBGCC32)
+	$(Q)scripts/check-image.sh $@ multiboot
+
+$(B)/pvhboot-pvh.elf: $(LOADER_FREE32) $(CORE_FREE32) src/loader/pvhboot.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) -m elf_i386 -T src/loader/pvhboot.ld -o $@ $(filter %.o,$^) $(LIBGCC32)
+	$(Q)scripts/check-image.sh $@ pvh
+
+$(B)/pvh-testguest.elf: $(call free32,$(GUEST_ASM) $(GUEST_SRCS)) $(CONSOLE_FREE32) $(CORE_FREE32) tests/guest/guest.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) -m elf_i386 -T tests/guest/guest.ld --gc-sections -o $@ $(filter %.o,$^) $(LIBGCC32)
+
+# --- host tools --------------------------------------------------------------------
+$(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^
+
+$(B)/pvh-bundle: $(call host,src/tools/pvh-bundle.c $(CORE_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^
+
+# --- tests ---------------------------------------------------------------------------
+$(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^ -lcriterion
+
+$(B)/fuzz-replay-%: $(call san,tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(CORE_SRCS) $(LOADER_PURE))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^
+
+unit: $(B)/unit-tests
+	$(Q)PVH_TEST_VMLINUX=$(CURDIR)/cache/kernel/vmlinux $(B)/unit-tests
+
+fuzz-replay: $(addprefix $(B)/fuzz-replay-,$(FUZZ_TARGETS))
+	$(Q)for t in $(FUZZ_TARGETS); do $(B)/fuzz-replay-$$t tests/fuzz/corpus/$$t $(B)/fuzz-corpus/$$t || exit 1; done
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	$(Q)scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+boot-tests: all
+	$(Q)tests/boot/run.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/fetch-kernel.sh
+	$(Q)tests/run-all.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,34 @@
+#!/bin/sh
+# fetch-kernel.sh - fetch Debian 12's current kernel package with
+# `apt-get download`, unpack it, and extract the uncompressed vmlinux ELF from
+# the bzImage. Caches under cache/kernel/ (ignored by git):
+#   cache/kernel/vmlinuz   the bzImage as Debian ships it
+#   cache/kernel/vmlinux   the ELF inside it (PVH note, entry 0x1000850 in 6.1)
+#   cache/kernel/version   the package's kernel version
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out="$top/cache/kernel"
+[ -s "$out/vmlinux" ] && [ -s "$out/vmlinuz" ] && exit 0
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# linux-image-amd64 is a metapackage: the real image is its dependency.
+pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+if [ -z "$pkg" ]; then
+	apt-get update -qq
+	pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+fi
+[ -n "$pkg" ] || { echo "fetch-kernel: cannot resolve linux-image-amd64" >&2; exit 1; }
+echo "fetch-kernel: downloading $pkg (about 70 MB)..."
+(cd "$work" && apt-get download -q "$pkg" >/dev/null)
+deb=$(ls "$work"/*.deb)
+echo "fetch-kernel: unpacking $(basename "$deb")"
+dpkg -x "$deb" "$work/root"
+vmlinuz=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
+cp "$vmlinuz" "$work/vmlinuz"
+"$top/scripts/extract-vmlinux.sh" "$work/vmlinuz" "$work/vmlinux"
+basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$work/version"
+mv "$work/vmlinuz" "$work/vmlinux" "$work/version" "$out/"
+echo "fetch-kernel: cached $out/vmlinux ($(stat -c %s "$out/vmlinux") bytes, $(cat "$out/version"))"

@@ -1,0 +1,23 @@
+#!/bin/sh
+# install-deps.sh - install, from Debian's archive, what building and testing
+# pvhboot needs. Runs `apt-get update` only when something is missing.
+set -eu
+
+PKGS="gcc gcc-multilib binutils make libcriterion-dev libxen-dev
+qemu-system-x86 grub-pc-bin grub-common xorriso mtools cpio xz-utils
+busybox-static ovmf gnu-efi clang llvm"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing:$missing; run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "install-deps: installing:$missing"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

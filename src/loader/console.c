@@ -1,0 +1,76 @@
+/*
+ * console.c - serial and debug-port output. Probes the hardware once: the
+ * UART through its scratch register, port 0xe9 through the value QEMU and
+ * Bochs return when reading it.
+ */
+#include "loader/console.h"
+#include "lib/fmt.h"
+#include "loader/portio.h"
+
+#define COM1 0x3f8
+#define UART_THR 0 /* transmit holding (DLAB=0) / divisor low (DLAB=1) */
+#define UART_IER 1 /* interrupt enable / divisor high */
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_SCR 7
+#define UART_LSR_THRE 0x20
+#define DEBUGCON_PORT 0xe9
+
+static bool serial_present;
+static bool debugcon_present;
+
+void console_init(void)
+{
+	outb(COM1 + UART_SCR, 0x5a);
+	serial_present = inb(COM1 + UART_SCR) == 0x5a;
+	if (serial_present) {
+		outb(COM1 + UART_IER, 0x00); /* no interrupts */
+		outb(COM1 + UART_LCR, 0x80); /* DLAB on: set the divisor */
+		outb(COM1 + UART_THR, 0x01); /* 115200 baud */
+		outb(COM1 + UART_IER, 0x00);
+		outb(COM1 + UART_LCR, 0x03); /* 8N1, DLAB off */
+		outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared */
+		outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+	}
+	debugcon_present = inb(DEBUGCON_PORT) == DEBUGCON_PORT;
+}
+
+static void serial_putc(char c)
+{
+	/* Bounded wait: a UART that never drains must not hang the boot. */
+	for (unsigned spin = 0; spin < 100000; spin++)
+		if (inb(COM1 + UART_LSR) & UART_LSR_THRE)
+			break;
+	outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (serial_present) {
+			if (s[i] == '\n')
+				serial_putc('\r');
+			serial_putc(s[i]);
+		}
+		if (debugcon_present)
+			outb(DEBUGCON_PORT, (uint8_t)s[i]);
+	}
+}
+
+void console_puts(const char *s)
+{
+	console_write(s, strlen(s));
+}
+
+void console_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	size_t n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+}

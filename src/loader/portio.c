@@ -1,0 +1,8 @@
+/* portio.c - the never-returning halt shared by the loader and the guest. */
+#include "loader/portio.h"
+
+void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
