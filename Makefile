@@ -28,6 +28,8 @@ OBJCOPY  := objcopy
 GCC_INC  := $(shell $(CC) -m32 -print-file-name=include)
 LIBGCC32 := $(shell $(CC) -m32 -print-libgcc-file-name)
 
+LDFLAGS32 := -m elf_i386 -z noexecstack
+
 XEN_INC_DIR := /usr/include/xen
 XEN_LINK    := $(B)/include/xen
 
@@ -37,7 +39,8 @@ COMMON    := -std=gnu11 -g -Isrc -isystem $(B)/include -MMD -MP
 
 FREE32_CFLAGS := $(COMMON) $(WARN) -m32 -march=i686 -O2 -ffreestanding -nostdinc \
 	-isystem $(GCC_INC) -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
-	-fno-asynchronous-unwind-tables -mgeneral-regs-only -fcf-protection=none
+	-fno-asynchronous-unwind-tables -mgeneral-regs-only -fcf-protection=none \
+	-fno-delete-null-pointer-checks
 FREE32_ASFLAGS := -m32 -Isrc -isystem $(B)/include -MMD -MP -D__ASSEMBLY__
 HOST_CFLAGS := $(COMMON) $(WARN) -O2 -D_GNU_SOURCE
 SAN_CFLAGS  := $(COMMON) $(WARN) -O1 -D_GNU_SOURCE -fsanitize=address,undefined \
@@ -124,23 +127,23 @@ $(B)/san/%.o: %.c | $(XEN_LINK)
 layering: $(B)/core-layering.elf
 $(B)/core-layering.elf: $(CORE_FREE32)
 	$(call msg,LAYER,$@)
-	$(Q)$(LD) -m elf_i386 -e 0 --gc-sections -o $@ $^ $(LIBGCC32) || \
+	$(Q)$(LD) $(LDFLAGS32) -e 0 --gc-sections -o $@ $^ $(LIBGCC32) || \
 	  { echo "error: the core (src/lib, src/elf, src/pvh) must not call loader or firmware code"; exit 1; }
 
 # --- images ----------------------------------------------------------------------
 $(B)/pvhboot.elf: $(call free32,$(MBHDR_ASM)) $(LOADER_FREE32) $(CORE_FREE32) src/loader/pvhboot.ld
 	$(call msg,LD,$@)
-	$(Q)$(LD) -m elf_i386 -T src/loader/pvhboot.ld -o $@ $(filter %.o,$^) $(LIBGCC32)
+	$(Q)$(LD) $(LDFLAGS32) -T src/loader/pvhboot.ld -o $@ $(filter %.o,$^) $(LIBGCC32)
 	$(Q)scripts/check-image.sh $@ multiboot
 
 $(B)/pvhboot-pvh.elf: $(LOADER_FREE32) $(CORE_FREE32) src/loader/pvhboot.ld
 	$(call msg,LD,$@)
-	$(Q)$(LD) -m elf_i386 -T src/loader/pvhboot.ld -o $@ $(filter %.o,$^) $(LIBGCC32)
+	$(Q)$(LD) $(LDFLAGS32) -T src/loader/pvhboot.ld -o $@ $(filter %.o,$^) $(LIBGCC32)
 	$(Q)scripts/check-image.sh $@ pvh
 
 $(B)/pvh-testguest.elf: $(call free32,$(GUEST_ASM) $(GUEST_SRCS)) $(CONSOLE_FREE32) $(CORE_FREE32) tests/guest/guest.ld
 	$(call msg,LD,$@)
-	$(Q)$(LD) -m elf_i386 -T tests/guest/guest.ld --gc-sections -o $@ $(filter %.o,$^) $(LIBGCC32)
+	$(Q)$(LD) $(LDFLAGS32) -T tests/guest/guest.ld --gc-sections -o $@ $(filter %.o,$^) $(LIBGCC32)
 
 # --- host tools --------------------------------------------------------------------
 $(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))

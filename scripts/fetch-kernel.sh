@@ -12,6 +12,7 @@ out="$top/cache/kernel"
 [ -s "$out/vmlinux" ] && [ -s "$out/vmlinuz" ] && exit 0
 mkdir -p "$out"
 work=$(mktemp -d)
+chmod 755 "$work" # apt-get download runs as _apt
 trap 'rm -rf "$work"' EXIT
 
 # linux-image-amd64 is a metapackage: the real image is its dependency.

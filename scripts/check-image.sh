@@ -1,0 +1,35 @@
+#!/bin/sh
+# check-image.sh IMAGE multiboot|pvh - post-link checks of a loader image:
+# the PVH note is present; the multiboot headers sit where loaders look for
+# them (multiboot1: 4-aligned in the first 8 KiB of the file; multiboot2:
+# 8-aligned in the first 32 KiB), or are absent from the PVH-only image
+# (QEMU would otherwise boot it as multiboot).
+set -eu
+img=$1
+kind=$2
+
+fail() { echo "check-image: $img: $*" >&2; rm -f "$img"; exit 1; }
+
+readelf -n "$img" | grep -q 'Xen.*0x00000004.*Unknown note type: (0x00000012)' ||
+	fail "no XEN_ELFNOTE_PHYS32_ENTRY note (check the .note.Xen section and PT_NOTE)"
+
+# Offsets of a little-endian 32-bit magic in the first N bytes, one per line.
+magic_offsets() { # FILE HEX N
+	head -c "$3" "$1" | od -An -v -tx4 -w4 | awk -v m="$2" '$1 == m { print (NR - 1) * 4 }'
+}
+
+mb1=$(magic_offsets "$img" 1badb002 8192 | head -n1)
+mb2=$(magic_offsets "$img" e85250d6 32768 | head -n1)
+case $kind in
+multiboot)
+	[ -n "$mb1" ] || fail "multiboot1 header not in the first 8 KiB"
+	[ -n "$mb2" ] || fail "multiboot2 header not in the first 32 KiB"
+	[ $((mb2 % 8)) -eq 0 ] || fail "multiboot2 header at offset $mb2 is not 8-aligned"
+	;;
+pvh)
+	[ -z "$mb1$mb2" ] || fail "carries a multiboot header: QEMU would not use its PVH entry"
+	;;
+*) fail "unknown kind $kind" ;;
+esac
+size=$(stat -c %s "$img")
+[ "$size" -lt 1048576 ] || fail "file is $size bytes: more than 1 MiB, check for bloat"

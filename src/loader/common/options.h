@@ -1,0 +1,34 @@
+/*
+ * options.h - the loader's own options. On multiboot they are the loader's
+ * command line (GRUB `multiboot2 /pvhboot.elf debug`); on PVH, where the one
+ * command line belongs to the kernel, they are the words prefixed
+ * "pvhboot." (which also work on multiboot), taken out before the rest goes
+ * to the kernel.
+ *   debug          print the memory maps and the copy list
+ *   exit-on-error  after printing an error, write to QEMU's isa-debug-exit
+ *                  port (0xf4) instead of halting: for tests
+ */
+#ifndef PVHBOOT_OPTIONS_H
+#define PVHBOOT_OPTIONS_H
+
+#include "lib/env.h"
+
+#define OPTIONS_MAX_UNKNOWN 4
+
+struct loader_options {
+	bool debug;
+	bool exit_on_error;
+	unsigned nunknown; /* words not understood, reported as warnings */
+	char unknown[OPTIONS_MAX_UNKNOWN][32];
+};
+
+/*
+ * Read options from in. all_words: every word is an option (multiboot);
+ * otherwise only "pvhboot."-prefixed words are, and the other words are
+ * copied to rest (size restsz, always NUL-terminated) for the kernel.
+ * A first word that looks like a path (contains '/' or '\') is skipped.
+ */
+void options_parse(struct loader_options *opts, const char *in, bool all_words, char *rest,
+		   size_t restsz);
+
+#endif

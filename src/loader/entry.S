@@ -1,0 +1,56 @@
+/*
+ * entry.S - where pvhboot starts, and its own PVH note.
+ *
+ * mb_entry: e_entry, reached from a multiboot1 or multiboot2 loader (GRUB,
+ *   QEMU -kernel, iPXE): 32-bit protected mode, flat segments, paging off,
+ *   %eax = multiboot magic, %ebx = physical address of the boot information.
+ * pvh_entry: the XEN_ELFNOTE_PHYS32_ENTRY below, reached from a PVH VMM
+ *   (QEMU/KVM, Xen, microVMs): same CPU state, %ebx = hvm_start_info.
+ * Neither gets a usable stack, so each clears the BSS (which holds our stack)
+ * with registers alone, sets %esp and calls C; C never returns.
+ */
+#include <xen/elfnote.h>
+
+	.section .note.Xen, "a"
+	.balign 4
+	.long 4                         /* namesz: "Xen\0" */
+	.long 4                         /* descsz: a 32-bit physical address */
+	.long XEN_ELFNOTE_PHYS32_ENTRY
+	.asciz "Xen"
+	.balign 4
+	.long pvh_entry
+	.balign 4
+
+	.section .text.entry, "ax"
+	.code32
+	.globl mb_entry, pvh_entry
+
+mb_entry:
+	cli
+	cld
+	mov %eax, %esi                  /* magic */
+	mov %ebx, %ebp                  /* boot information */
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+	mov $__stack_top, %esp
+	push %ebp
+	push %esi
+	call loader_multiboot_main      /* (magic, info); does not return */
+	jmp cpu_halt_forever
+
+pvh_entry:
+	cli
+	cld
+	mov %ebx, %ebp                  /* hvm_start_info */
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+	mov $__stack_top, %esp
+	push %ebp
+	call loader_pvh_main            /* (start_info); does not return */
+	jmp cpu_halt_forever
