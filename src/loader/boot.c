@@ -50,9 +50,12 @@ static void report(const struct boot_prepared *bp, const struct bootreq *req,
 	for (unsigned i = 0; i < req->nmodules; i++) {
 		const struct bootreq_blob *m = &req->modules[i];
 		uint64_t now = bp->plan.module_addr[i];
-		console_printf("pvhboot:   module %u %s: %llu bytes at 0x%llx%s '%s'\n", i, m->name,
-			       (unsigned long long)m->size, (unsigned long long)now,
-			       now == m->addr ? "" : " (moved)", m->cmdline);
+		/* Front ends that know no file name label modules "module N": print real names only. */
+		bool named = m->name && strncmp(m->name, "module ", 7) != 0;
+		console_printf("pvhboot:   module %u%s%s: %llu bytes at 0x%llx%s, cmdline '%s'\n", i,
+			       named ? " " : "", named ? m->name : "", (unsigned long long)m->size,
+			       (unsigned long long)now, now == m->addr ? "" : " (moved)",
+			       m->cmdline);
 	}
 	console_printf("pvhboot:   cmdline '%s'\n", bp->si.cmdline ? bp->si.cmdline : "");
 	console_printf("pvhboot:   start info at 0x%llx: %u memory map entries, RSDP 0x%llx\n",

@@ -151,8 +151,10 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 	pin->bootdata_size = ((bp->si_bytes + 15) & ~15ull) + (req->have_rsdp_copy ? 64 : 0);
 	pin->handoff_size = handoff_size;
 
-	if (plan_build(&bp->plan, pin, err))
-		return -1;
+	struct err plan_err;
+	err_clear(&plan_err);
+	if (plan_build(&bp->plan, pin, &plan_err))
+		return err_fail(err, "%s: %s", req->kernel.name, plan_err.msg);
 	for (unsigned i = 0; i < req->nmodules; i++)
 		bp->modules[i].addr = bp->plan.module_addr[i];
 	if (req->have_rsdp_copy) {

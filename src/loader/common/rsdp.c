@@ -29,7 +29,8 @@ static uint64_t scan(const struct phys_mem *pm, uint64_t start, uint64_t len)
 
 	if (!area)
 		return 0;
-	for (uint64_t off = 0; off + 36 <= len; off += 16)
+	/* 20 bytes suffice for a 1.0 RSDP; rsdp_valid() checks a longer one's length. */
+	for (uint64_t off = 0; off + 20 <= len; off += 16)
 		if (rsdp_valid(area + off, (uint32_t)(len - off)))
 			return start + off;
 	return 0;
