@@ -42,6 +42,17 @@ FREE32_CFLAGS := $(COMMON) $(WARN) -m32 -march=i686 -O2 -ffreestanding -nostdinc
 	-fno-asynchronous-unwind-tables -mgeneral-regs-only -fcf-protection=none \
 	-fno-delete-null-pointer-checks
 FREE32_ASFLAGS := -m32 -Isrc -isystem $(B)/include -MMD -MP -D__ASSEMBLY__
+# UEFI (GNU-EFI): position-independent, Microsoft x64 calls, no red zone, no SSE.
+GCC_INC64 := $(shell $(CC) -print-file-name=include)
+LIBGCC64  := $(shell $(CC) -print-libgcc-file-name)
+EFI_INC   := /usr/include/efi
+EFI_LIB   := /usr/lib
+EFI64_CFLAGS := $(COMMON) $(WARN) -m64 -O2 -ffreestanding -nostdinc -isystem $(GCC_INC64) \
+	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -fPIC -fshort-wchar -mno-red-zone \
+	-mno-sse -mno-mmx -mgeneral-regs-only -maccumulate-outgoing-args -fcf-protection=none \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -DGNU_EFI_USE_MS_ABI \
+	-fno-delete-null-pointer-checks
+EFI64_ASFLAGS := -m64 -Isrc -isystem $(B)/include -MMD -MP -D__ASSEMBLY__
 HOST_CFLAGS := $(COMMON) $(WARN) -O2 -D_GNU_SOURCE
 SAN_CFLAGS  := $(COMMON) $(WARN) -O1 -D_GNU_SOURCE -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -51,7 +62,7 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 CORE_SRCS   := $(sort $(wildcard src/lib/*.c src/elf/*.c src/pvh/*.c))
 # Loader files that are pure functions over buffers: also built hosted, so the
 # unit tests and fuzzers reach them.
-LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c))
+LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c src/loader/config/*.c))
 LOADER_HW   := $(sort $(wildcard src/loader/*.c src/loader/pvh/*.c))
 LOADER_ASM  := $(sort $(wildcard src/loader/*.S))
 MBHDR_ASM   := src/loader/multiboot/header.S
@@ -61,6 +72,10 @@ UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 
+EFI_SRCS    := $(sort $(wildcard src/loader/efi/*.c src/loader/efi/*.S)) src/loader/handoff.S
+EFI_PURE    := $(sort $(wildcard src/loader/common/*.c src/loader/config/*.c))
+
+efi64  = $(patsubst %.c,$(B)/efi64/%.o,$(patsubst %.S,$(B)/efi64/%.o,$(1)))
 free32 = $(patsubst %.c,$(B)/free32/%.o,$(patsubst %.S,$(B)/free32/%.o,$(1)))
 host   = $(patsubst %.c,$(B)/host/%.o,$(1))
 san    = $(patsubst %.c,$(B)/san/%.o,$(1))
@@ -69,7 +84,7 @@ CORE_FREE32   := $(call free32,$(CORE_SRCS))
 LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
 CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
 
-IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf
+IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvhboot.efi
 TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle
 
 .PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel help clean lint layering
@@ -77,7 +92,7 @@ all: $(TOOLS) $(IMAGES) layering
 
 help:
 	@echo 'pvhboot targets:'
-	@echo '  make             build images and host tools into build/'
+	@echo '  make             build images (pvhboot.elf, pvhboot-pvh.elf, pvhboot.efi, the guest) and tools'
 	@echo '  make check       install test dependencies, build, run every test'
 	@echo '  make demo        boot the conformance guest through GRUB and print the verdict'
 	@echo '  make unit        host unit tests of the core (ASan+UBSan)'
@@ -115,6 +130,16 @@ $(B)/free32/%.o: %.S | $(XEN_LINK)
 	$(call msg,AS32,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(FREE32_ASFLAGS) -c $< -o $@
 
+$(B)/efi64/src/elf/%.o $(B)/efi64/src/pvh/%.o: private EXTRA = $(CORE_WARN)
+
+$(B)/efi64/%.o: %.c | $(XEN_LINK)
+	$(call msg,CCEFI,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(EFI64_CFLAGS) $(EXTRA) -c $< -o $@
+
+$(B)/efi64/%.o: %.S | $(XEN_LINK)
+	$(call msg,ASEFI,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(EFI64_ASFLAGS) -c $< -o $@
+
 $(B)/host/%.o: %.c | $(XEN_LINK)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(EXTRA) -c $< -o $@
@@ -145,6 +170,20 @@ $(B)/pvh-testguest.elf: $(call free32,$(GUEST_ASM) $(GUEST_SRCS)) $(CONSOLE_FREE
 	$(call msg,LD,$@)
 	$(Q)$(LD) $(LDFLAGS32) -T tests/guest/guest.ld --gc-sections -o $@ $(filter %.o,$^) $(LIBGCC32)
 
+# The UEFI application: a shared object linked with GNU-EFI's crt0 and script,
+# then converted to PE32+ (subsystem 10, EFI application).
+$(B)/pvhboot-efi.so: $(call efi64,$(EFI_SRCS) $(EFI_PURE) $(CORE_SRCS))
+	$(call msg,LD,$@)
+	@test -f $(EFI_LIB)/crt0-efi-x86_64.o || { echo "error: GNU-EFI missing: apt-get install gnu-efi (or make deps)"; exit 1; }
+	$(Q)$(LD) -nostdlib -znocombreloc -z noexecstack -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
+	  -Bsymbolic --no-undefined $(EFI_LIB)/crt0-efi-x86_64.o $^ -L$(EFI_LIB) -lefi -lgnuefi \
+	  $(LIBGCC64) -o $@
+
+$(B)/pvhboot.efi: $(B)/pvhboot-efi.so
+	$(call msg,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	  -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
 # --- host tools --------------------------------------------------------------------
 $(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
@@ -159,6 +198,9 @@ $(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^ -lcriterion
 
+# Named only through the pattern rule below, these would be intermediates
+# that make deletes after linking; keep them so a replay relinks, not recompiles.
+.SECONDARY: $(call san,$(FUZZ_SRCS) tests/fuzz/replay_main.c)
 $(B)/fuzz-replay-%: $(call san,tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(CORE_SRCS) $(LOADER_PURE))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^

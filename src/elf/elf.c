@@ -1,8 +1,10 @@
 /*
- * elf.c - elf_parse(): the ELF header, the program headers, the load
- * segments and (through elf_note.c) the Xen notes of a kernel image.
- * Callers: every front end before planning, pvh-inspect, the unit tests and
- * the ELF fuzzer. Pure function of (buffer, size); see elf.h for the promise.
+ * elf.c - elf_parse() and elf_parse_file(): the ELF header, the program
+ * headers, the load segments and (through elf_note.c) the Xen notes of a
+ * kernel image. Callers: every front end before planning (the UEFI one
+ * through elf_parse_file), pvh-inspect, the unit tests and the ELF fuzzer.
+ * One parser for both: its bytes come through elf_source.c, from memory or
+ * read on demand; see elf.h for the promise.
  */
 #include "elf/elf_private.h"
 
@@ -21,7 +23,7 @@ struct elf_phdr {
 };
 
 /* The table checks both the program and the section headers need. */
-static int elf_check_table(const struct elf_buf *b, const char *what, uint64_t off,
+static int elf_check_table(const struct elf_src *b, const char *what, uint64_t off,
 			   uint16_t num, uint16_t entsize, struct err *err)
 {
 	uint64_t len, end;
@@ -38,16 +40,24 @@ static int elf_check_table(const struct elf_buf *b, const char *what, uint64_t o
 	return 0;
 }
 
-static int elf_read_ehdr(struct elf_image *img, const struct elf_buf *b, struct elf_hdr *hdr,
-			 uint64_t *phoff, uint16_t *phnum, struct err *err)
+/* The ELF header lies in the first 64 bytes (52 for ELF32), fetched at once. */
+#define ELF_EHDR_MAX 64u
+
+static int elf_read_ehdr(struct elf_image *img, struct elf_src *b, struct elf_hdr *hdr,
+			 uint64_t *phoff, uint16_t *phnum, uint16_t *phentsize, struct err *err)
 {
-	const uint8_t *p = elf_bytes(b, 0, ELF_EI_NIDENT);
-	uint16_t phentsize, want;
+	struct elf_buf h;
+	const uint8_t *p;
+	uint16_t want;
 	unsigned ehsize;
 
-	if (!p)
+	if (b->size < ELF_EI_NIDENT)
 		return err_fail(err, "elf: file size 0x%llx smaller than e_ident (16 bytes)",
 				(ull)b->size);
+	h.size = b->size < ELF_EHDR_MAX ? b->size : ELF_EHDR_MAX;
+	if (elf_src_fetch(b, "ELF header", ELF_SRC_NO_INDEX, 0, h.size, &h.base, err))
+		return -1;
+	p = elf_bytes(&h, 0, ELF_EI_NIDENT);
 	if (p[0] != 0x7f || p[1] != 'E' || p[2] != 'L' || p[3] != 'F')
 		return err_fail(err, "elf: bad magic %02x %02x %02x %02x, expected 7f 45 4c 46",
 				p[0], p[1], p[2], p[3]);
@@ -61,7 +71,7 @@ static int elf_read_ehdr(struct elf_image *img, const struct elf_buf *b, struct 
 
 	hdr->is64 = p[ELF_EI_CLASS] == ELF_CLASS64;
 	ehsize = hdr->is64 ? 64 : 52;
-	p = elf_bytes(b, 0, ehsize);
+	p = elf_bytes(&h, 0, ehsize);
 	if (!p)
 		return err_fail(err, "elf: file size 0x%llx smaller than the ELF%u header (%u bytes)",
 				(ull)b->size, hdr->is64 ? 64u : 32u, ehsize);
@@ -79,7 +89,7 @@ static int elf_read_ehdr(struct elf_image *img, const struct elf_buf *b, struct 
 		img->entry = le64(p + 24);
 		*phoff = le64(p + 32);
 		hdr->shoff = le64(p + 40);
-		phentsize = le16(p + 54);
+		*phentsize = le16(p + 54);
 		*phnum = le16(p + 56);
 		hdr->shentsize = le16(p + 58);
 		hdr->shnum = le16(p + 60);
@@ -87,31 +97,31 @@ static int elf_read_ehdr(struct elf_image *img, const struct elf_buf *b, struct 
 		img->entry = le32(p + 24);
 		*phoff = le32(p + 28);
 		hdr->shoff = le32(p + 32);
-		phentsize = le16(p + 42);
+		*phentsize = le16(p + 42);
 		*phnum = le16(p + 44);
 		hdr->shentsize = le16(p + 46);
 		hdr->shnum = le16(p + 48);
 	}
 
 	want = hdr->is64 ? 56 : 32;
-	if (phentsize != want)
-		return err_fail(err, "elf: e_phentsize %u, expected %u for ELF%u", phentsize, want,
+	if (*phentsize != want)
+		return err_fail(err, "elf: e_phentsize %u, expected %u for ELF%u", *phentsize, want,
 				img->elf_class);
 	/* PN_XNUM moves the real count into section 0; no kernel needs that. */
 	if (*phnum == ELF_PN_XNUM)
 		return err_fail(err, "elf: e_phnum 0x%x (PN_XNUM, extended numbering) not supported",
 				*phnum);
-	return elf_check_table(b, "ph", *phoff, *phnum, phentsize, err);
+	return elf_check_table(b, "ph", *phoff, *phnum, *phentsize, err);
 }
 
-/* The table was checked as a whole, so each entry is in bounds. */
-static void elf_read_phdr(const struct elf_buf *b, const struct elf_hdr *hdr, uint64_t phoff,
-			  unsigned i, struct elf_phdr *ph)
+/* The table was fetched as a whole, so each entry is in bounds. */
+static void elf_read_phdr(const struct elf_buf *tab, const struct elf_hdr *hdr, unsigned i,
+			  struct elf_phdr *ph)
 {
 	const uint8_t *p;
 
 	if (hdr->is64) {
-		p = elf_bytes(b, phoff + (uint64_t)i * 56, 56);
+		p = elf_bytes(tab, (uint64_t)i * 56, 56);
 		ph->type = le32(p + 0);
 		ph->flags = le32(p + 4);
 		ph->offset = le64(p + 8);
@@ -121,7 +131,7 @@ static void elf_read_phdr(const struct elf_buf *b, const struct elf_hdr *hdr, ui
 		ph->memsz = le64(p + 40);
 		ph->align = le64(p + 48);
 	} else {
-		p = elf_bytes(b, phoff + (uint64_t)i * 32, 32);
+		p = elf_bytes(tab, (uint64_t)i * 32, 32);
 		ph->type = le32(p + 0);
 		ph->offset = le32(p + 4);
 		ph->vaddr = le32(p + 8);
@@ -134,7 +144,7 @@ static void elf_read_phdr(const struct elf_buf *b, const struct elf_hdr *hdr, ui
 }
 
 /* The file bytes a PT_LOAD or PT_NOTE names must exist. */
-static int elf_check_file_range(const struct elf_buf *b, const char *what, unsigned i,
+static int elf_check_file_range(const struct elf_src *b, const char *what, unsigned i,
 				const char *off_name, uint64_t off, const char *size_name,
 				uint64_t size, struct err *err)
 {
@@ -149,7 +159,7 @@ static int elf_check_file_range(const struct elf_buf *b, const char *what, unsig
 	return 0;
 }
 
-static int elf_add_load(struct elf_image *img, const struct elf_buf *b, unsigned i,
+static int elf_add_load(struct elf_image *img, const struct elf_src *b, unsigned i,
 			const struct elf_phdr *ph, struct err *err)
 {
 	struct elf_segment *s;
@@ -197,11 +207,34 @@ static int elf_add_load(struct elf_image *img, const struct elf_buf *b, unsigned
 	return 0;
 }
 
+/*
+ * Check one area's range against the file, fetch its bytes and scan them;
+ * the bytes are released afterwards (the notes recorded are copies).
+ */
+static int elf_scan_area(struct elf_image *img, struct elf_src *b,
+			 const struct elf_note_area *area, unsigned *scanned, struct err *err)
+{
+	const char *what = area->is_section ? "section" : "phdr";
+	size_t mark = elf_src_mark(b);
+	const uint8_t *bytes;
+	int r;
+
+	if (elf_check_file_range(b, what, area->index,
+				 area->is_section ? "sh_offset" : "p_offset", area->offset,
+				 area->is_section ? "sh_size" : "p_filesz", area->size, err) ||
+	    elf_src_fetch(b, what, area->index, area->offset, area->size, &bytes, err))
+		return -1;
+	r = elf_note_scan(img, bytes, area, scanned, err);
+	elf_src_release(b, mark);
+	return r;
+}
+
 /* Xen's order: every PT_NOTE; only a file with none falls back to SHT_NOTE. */
-static int elf_scan_section_notes(struct elf_image *img, const struct elf_buf *b,
+static int elf_scan_section_notes(struct elf_image *img, struct elf_src *b,
 				  const struct elf_hdr *hdr, unsigned *scanned, struct err *err)
 {
 	uint16_t want = hdr->is64 ? 64 : 40;
+	struct elf_buf tab;
 
 	if (hdr->shnum == 0)
 		return 0; /* no sections at all (or extended numbering, which no kernel uses) */
@@ -210,19 +243,22 @@ static int elf_scan_section_notes(struct elf_image *img, const struct elf_buf *b
 				want, img->elf_class);
 	if (elf_check_table(b, "sh", hdr->shoff, hdr->shnum, hdr->shentsize, err))
 		return -1;
+	tab.size = (uint64_t)hdr->shnum * want;
+	if (elf_src_fetch(b, "section header table", ELF_SRC_NO_INDEX, hdr->shoff, tab.size,
+			  &tab.base, err))
+		return -1;
 
 	img->notes_from_sections = true;
 	for (unsigned i = 0; i < hdr->shnum; i++) {
-		const uint8_t *p = elf_bytes(b, hdr->shoff + (uint64_t)i * want, want);
+		/* The table was fetched as a whole, so each entry is in bounds. */
+		const uint8_t *p = elf_bytes(&tab, (uint64_t)i * want, want);
 		struct elf_note_area area = { .is_section = true, .index = i };
 
 		if (le32(p + 4) != ELF_SHT_NOTE)
 			continue;
 		area.offset = hdr->is64 ? le64(p + 24) : le32(p + 16);
 		area.size = hdr->is64 ? le64(p + 32) : le32(p + 20);
-		if (elf_check_file_range(b, "section", i, "sh_offset", area.offset, "sh_size",
-					 area.size, err) ||
-		    elf_note_scan(img, b, &area, scanned, err))
+		if (elf_scan_area(img, b, &area, scanned, err))
 			return -1;
 	}
 	return 0;
@@ -240,24 +276,30 @@ static bool elf_entry_in_exec_segment(const struct elf_image *img)
 	return false;
 }
 
-enum elf_status elf_parse(struct elf_image *img, const void *buf, uint64_t size,
-			  struct err *err)
+static enum elf_status elf_parse_src(struct elf_image *img, struct elf_src *b,
+				     struct err *err)
 {
-	struct elf_buf b = { .base = buf, .size = buf ? size : 0 };
 	struct elf_hdr hdr = { 0 };
+	struct elf_buf tab;
 	uint64_t phoff = 0;
-	uint16_t phnum = 0;
+	uint16_t phnum = 0, phentsize = 0;
 	unsigned nnote_segments = 0, scanned = 0;
+	size_t mark = elf_src_mark(b);
 	struct elf_phdr ph;
 
 	memset(img, 0, sizeof(*img));
-	if (elf_read_ehdr(img, &b, &hdr, &phoff, &phnum, err))
+	if (elf_read_ehdr(img, b, &hdr, &phoff, &phnum, &phentsize, err))
+		return ELF_BAD;
+	/* What the header said is copied out; its bytes can go. */
+	elf_src_release(b, mark);
+	tab.size = (uint64_t)phnum * phentsize;
+	if (elf_src_fetch(b, "phdr table", ELF_SRC_NO_INDEX, phoff, tab.size, &tab.base, err))
 		return ELF_BAD;
 
 	for (unsigned i = 0; i < phnum; i++) {
-		elf_read_phdr(&b, &hdr, phoff, i, &ph);
+		elf_read_phdr(&tab, &hdr, i, &ph);
 		if (ph.type == ELF_PT_LOAD) {
-			if (elf_add_load(img, &b, i, &ph, err))
+			if (elf_add_load(img, b, i, &ph, err))
 				return ELF_BAD;
 		} else if (ph.type == ELF_PT_NOTE) {
 			struct elf_note_area area = {
@@ -265,17 +307,16 @@ enum elf_status elf_parse(struct elf_image *img, const void *buf, uint64_t size,
 			};
 
 			nnote_segments++;
-			if (elf_check_file_range(&b, "phdr", i, "p_offset", ph.offset, "p_filesz",
-						 ph.filesz, err) ||
-			    elf_note_scan(img, &b, &area, &scanned, err))
+			if (elf_scan_area(img, b, &area, &scanned, err))
 				return ELF_BAD;
 		}
 	}
+	elf_src_release(b, mark);
 	if (img->nsegments == 0) {
 		err_fail(err, "elf: no PT_LOAD segment with p_memsz > 0 (e_phnum %u)", phnum);
 		return ELF_BAD;
 	}
-	if (nnote_segments == 0 && elf_scan_section_notes(img, &b, &hdr, &scanned, err))
+	if (nnote_segments == 0 && elf_scan_section_notes(img, b, &hdr, &scanned, err))
 		return ELF_BAD;
 
 	if (!img->has_pvh_entry) {
@@ -288,4 +329,27 @@ enum elf_status elf_parse(struct elf_image *img, const void *buf, uint64_t size,
 		return ELF_BAD;
 	}
 	return ELF_PVH;
+}
+
+enum elf_status elf_parse(struct elf_image *img, const void *buf, uint64_t size,
+			  struct err *err)
+{
+	struct elf_src b;
+
+	elf_src_init_mem(&b, buf, size);
+	return elf_parse_src(img, &b, err);
+}
+
+enum elf_status elf_parse_file(struct elf_image *img, const struct elf_file *f,
+			       uint8_t *scratch, size_t scratch_size, struct err *err)
+{
+	struct elf_src b;
+
+	if (!f || !f->read) {
+		memset(img, 0, sizeof(*img));
+		err_fail(err, "elf: no file to read (elf_file or its read function is NULL)");
+		return ELF_BAD;
+	}
+	elf_src_init_file(&b, f, scratch, scratch_size);
+	return elf_parse_src(img, &b, err);
 }

@@ -2,8 +2,9 @@
  * elf.h - bounds-checked reading of ELF32/ELF64 little-endian x86 kernels:
  * headers, load segments and the Xen notes that make a kernel PVH-bootable.
  *
- * The reader takes (buffer, size) and never touches a byte outside it; every
- * offset + size is checked in arithmetic that cannot overflow. The first
+ * The reader takes (buffer, size), or a file it reads on demand (struct
+ * elf_file), and never touches a byte outside it; every offset + size is
+ * checked in arithmetic that cannot overflow. The first
  * problem found is recorded in struct err, naming the field, its value and
  * the bound ("elf: phdr 3: p_offset+p_filesz 0x... beyond file size 0x...").
  */
@@ -78,6 +79,30 @@ struct elf_image {
  */
 enum elf_status elf_parse(struct elf_image *img, const void *buf, uint64_t size,
 			  struct err *err);
+
+/* A file read on demand: read(f, off, buf, len) copies len bytes at offset off; 0 or -1. */
+struct elf_file {
+	uint64_t size;
+	int (*read)(const struct elf_file *f, uint64_t off, void *buf, uint64_t len);
+	void *ctx;
+};
+
+/* Scratch memory for elf_parse_file: headers, program headers, notes, section headers. */
+#define ELF_SCRATCH_SIZE (128 * 1024)
+
+/*
+ * elf_parse for a file that is not in memory (the UEFI loader reads each load
+ * segment straight to its destination afterwards). Reads through f->read only
+ * what the parser needs: the ELF header, the program header table, the
+ * PT_NOTE segments (or, without any, the section header table and the
+ * SHT_NOTE sections), each range checked against f->size first. Same status,
+ * image and messages as elf_parse on the whole file, unless a range does not
+ * fit the scratch left ("elf: phdr table of 0x... bytes exceeds the 0x...
+ * bytes of scratch left") or a read fails ("elf: read of 0x... bytes at
+ * offset 0x... failed"), both ELF_BAD. Nothing in img points into scratch.
+ */
+enum elf_status elf_parse_file(struct elf_image *img, const struct elf_file *f,
+			       uint8_t *scratch, size_t scratch_size, struct err *err);
 
 /* "PHYS32_ENTRY", "GUEST_OS", ... or NULL for an unknown type. */
 const char *elf_xen_note_name(uint32_t type);

@@ -2,9 +2,9 @@
  * elf_note.c - the Xen notes of a kernel, read the way Xen's libelf reads
  * them: header of three 32-bit words, name padded to 4, descriptor padded to
  * 4 whatever p_align says (toolchains give the notes segment 8-byte alignment
- * when .note.gnu.property is present). Called by elf.c for each PT_NOTE
- * segment, or each SHT_NOTE section of a file without PT_NOTE; also holds the
- * table of note names for reports.
+ * when .note.gnu.property is present). Called by elf.c with the fetched
+ * bytes of each PT_NOTE segment, or each SHT_NOTE section of a file without
+ * PT_NOTE; also holds the table of note names for reports.
  */
 #include "elf/elf_private.h"
 #include "xen/xen_abi.h"
@@ -108,18 +108,14 @@ static int elf_note_xen(struct elf_image *img, const struct elf_note_area *area,
 	return 0;
 }
 
-int elf_note_scan(struct elf_image *img, const struct elf_buf *b,
+int elf_note_scan(struct elf_image *img, const uint8_t *bytes,
 		  const struct elf_note_area *area, unsigned *scanned, struct err *err)
 {
 	const char *what = area->is_section ? "section" : "phdr";
-	/* The area is a view of the file: offsets below are relative to it. */
-	const uint8_t *base = elf_bytes(b, area->offset, area->size);
-	struct elf_buf a = { .base = base, .size = area->size };
+	/* The area's own bytes: offsets below are relative to it. */
+	struct elf_buf a = { .base = bytes, .size = area->size };
 	uint64_t pos = 0;
 	unsigned number = 0;
-
-	if (!base)
-		return err_fail(err, "elf: %s %u: notes beyond file size", what, area->index);
 
 	/* Fewer than 12 bytes left is tail padding, as Xen treats it. */
 	while (area->size - pos >= 12) {

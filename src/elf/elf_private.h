@@ -1,7 +1,8 @@
 /*
  * elf_private.h - what elf.c (headers, segments) and elf_note.c (Xen notes)
- * share: the one checked accessor every read goes through, the ELF
- * constants and the field offsets of both classes. Not for other modules:
+ * share, and elf_source.c provides: the source of the file's bytes (memory
+ * or an elf_file read into scratch), the one checked accessor every read
+ * of fetched bytes goes through, the ELF constants. Not for other modules:
  * they see only elf.h.
  */
 #ifndef PVHBOOT_ELF_PRIVATE_H
@@ -34,9 +35,10 @@
 #define ELF_MAX_NOTES_SCANNED 1024
 
 /*
- * The file as a bounded byte range. elf_bytes() is the only way to reach a
- * byte of it: it compares len with what remains after off, so neither the
- * test nor the pointer arithmetic can overflow.
+ * A bounded byte range already in memory (a table or a note area fetched
+ * from the file). elf_bytes() is the only way to reach a byte of it: it
+ * compares len with what remains after off, so neither the test nor the
+ * pointer arithmetic can overflow.
  */
 struct elf_buf {
 	const uint8_t *base;
@@ -49,6 +51,50 @@ static inline const uint8_t *elf_bytes(const struct elf_buf *b, uint64_t off, ui
 		return NULL;
 	/* off <= size, and size bytes exist in memory, so off fits size_t. */
 	return b->base + (size_t)off;
+}
+
+/*
+ * Where the file's bytes come from, so elf_parse and elf_parse_file share
+ * one parser: a buffer holding the whole file (fetch returns pointers into
+ * it) or an elf_file read on demand into scratch (a bump allocator that
+ * the parser rewinds with elf_src_release once a range is no longer needed).
+ */
+struct elf_src {
+	uint64_t size;                /* file size: the bound of every check */
+	const uint8_t *mem;           /* whole file, when file is NULL */
+	const struct elf_file *file;  /* read on demand, or NULL */
+	uint8_t *scratch;
+	size_t scratch_size;
+	size_t scratch_used;
+};
+
+/* No index to print after the name of a fetched range. */
+#define ELF_SRC_NO_INDEX (~0u)
+
+void elf_src_init_mem(struct elf_src *s, const void *buf, uint64_t size);
+void elf_src_init_file(struct elf_src *s, const struct elf_file *f, uint8_t *scratch,
+		       size_t scratch_size);
+
+/*
+ * Make bytes [off, off+len) of the file reachable at *out; they stay valid
+ * until the scratch is released below them. The caller checks the range
+ * against s->size first, with its own message; fetch checks again (a
+ * range outside the file is never read) and fails, with err set, when the
+ * range does not fit the scratch left or the read fails. what (and index
+ * unless ELF_SRC_NO_INDEX) name the range: "phdr table", "phdr" 2.
+ */
+int elf_src_fetch(struct elf_src *s, const char *what, unsigned index, uint64_t off,
+		  uint64_t len, const uint8_t **out, struct err *err);
+
+/* Scratch position to come back to; releasing frees what was fetched since. */
+static inline size_t elf_src_mark(const struct elf_src *s)
+{
+	return s->scratch_used;
+}
+
+static inline void elf_src_release(struct elf_src *s, size_t mark)
+{
+	s->scratch_used = mark;
 }
 
 /* Header facts both files need, read once by elf.c. */
@@ -68,12 +114,13 @@ struct elf_note_area {
 };
 
 /*
- * Read the notes of one area (already checked to lie inside the file):
- * record the Xen-owned ones in img and take PHYS32_ENTRY / PHYS32_RELOC
- * from them. Returns 0, or -1 with err set. *scanned counts notes of every
- * owner across all areas, for the cap.
+ * Read the notes of one area, whose area->size bytes (already checked to
+ * lie inside the file and fetched) are at bytes: record the Xen-owned ones
+ * in img and take PHYS32_ENTRY / PHYS32_RELOC from them. Nothing recorded
+ * points into bytes. Returns 0, or -1 with err set. *scanned counts notes
+ * of every owner across all areas, for the cap.
  */
-int elf_note_scan(struct elf_image *img, const struct elf_buf *b,
+int elf_note_scan(struct elf_image *img, const uint8_t *bytes,
 		  const struct elf_note_area *area, unsigned *scanned, struct err *err);
 
 #endif

@@ -99,7 +99,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			int n = 0;
-			while (s[n] && (prec < 0 || n < prec))
+			while ((prec < 0 || n < prec) && s[n]) /* no byte past the precision */
 				n++;
 			if (!left)
 				out_pad(&o, ' ', width - n);

@@ -230,10 +230,17 @@ static int bundle_member(struct bundle *b, struct bundle_ctx *c, uint64_t *off,
 	if (!bundle_magic_ok(h))
 		return err_fail(err, "bundle: member %u: bad magic at 0x%llx (want 070701)",
 				c->member, ULL(*off));
-	for (unsigned i = 0; i < NEWC_FIELDS; i++)
-		if (!bundle_hex(h + 6 + 8 * i, &f[i]))
-			return err_fail(err, "bundle: member %u: %s '%.8s' is not 8 hex digits",
-					c->member, field_names[i], (const char *)(h + 6 + 8 * i));
+	for (unsigned i = 0; i < NEWC_FIELDS; i++) {
+		char text[9];
+
+		if (bundle_hex(h + 6 + 8 * i, &f[i]))
+			continue;
+		/* A terminated copy: the field may be the last bytes of the buffer. */
+		memcpy(text, h + 6 + 8 * i, 8);
+		text[8] = '\0';
+		return err_fail(err, "bundle: member %u: %s '%s' is not 8 hex digits", c->member,
+				field_names[i], text);
+	}
 
 	if (f[NEWC_NAMESIZE] == 0)
 		return err_fail(err, "bundle: member %u: c_namesize 0 (the name needs a NUL)",

@@ -1,7 +1,9 @@
 /*
- * fuzz_elf.c - fuzz target for elf_parse(), driven by libFuzzer or by
- * replay_main.c over the seed corpus. Beyond "does not crash", it checks the
- * promises of elf.h on every result and aborts when one is broken.
+ * fuzz_elf.c - fuzz target for elf_parse() and elf_parse_file(), driven by
+ * libFuzzer or by replay_main.c over the seed corpus. Beyond "does not
+ * crash", it checks the promises of elf.h on every result, and that the file
+ * reader (here over the same bytes, each read bounds-checked) gives the same
+ * status, image and message as the in-memory parser; it aborts otherwise.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,6 +54,72 @@ static void check_image(const struct elf_image *img, const uint8_t *data, size_t
 		check(img->nnotes > 0);
 }
 
+struct fuzz_file {
+	struct elf_file f;
+	const uint8_t *data;
+};
+
+static int fuzz_read(const struct elf_file *f, uint64_t off, void *buf, uint64_t len)
+{
+	const struct fuzz_file *ff = f->ctx;
+
+	/* The parser must never ask for a byte outside the file, nor for none. */
+	check(off <= f->size && len <= f->size - off && len > 0);
+	memcpy(buf, ff->data + off, (size_t)len);
+	return 0;
+}
+
+static bool same_image(const struct elf_image *a, const struct elf_image *b)
+{
+	bool same = a->elf_class == b->elf_class && a->machine == b->machine &&
+		    a->type == b->type && a->entry == b->entry &&
+		    a->notes_from_sections == b->notes_from_sections &&
+		    a->nsegments == b->nsegments && a->span_start == b->span_start &&
+		    a->span_end == b->span_end && a->nnotes == b->nnotes &&
+		    a->has_pvh_entry == b->has_pvh_entry && a->pvh_entry == b->pvh_entry &&
+		    a->pvh_entry_size == b->pvh_entry_size &&
+		    a->reloc.present == b->reloc.present && a->reloc.align == b->reloc.align &&
+		    a->reloc.min == b->reloc.min && a->reloc.max == b->reloc.max;
+
+	for (unsigned i = 0; same && i < ELF_MAX_SEGMENTS; i++) {
+		const struct elf_segment *x = &a->segments[i], *y = &b->segments[i];
+
+		same = x->index == y->index && x->offset == y->offset && x->paddr == y->paddr &&
+		       x->vaddr == y->vaddr && x->filesz == y->filesz && x->memsz == y->memsz &&
+		       x->align == y->align && x->flags == y->flags;
+	}
+	for (unsigned i = 0; same && i < ELF_MAX_NOTES; i++) {
+		const struct elf_note *x = &a->notes[i], *y = &b->notes[i];
+
+		same = x->type == y->type && x->descsz == y->descsz &&
+		       x->desc_offset == y->desc_offset && x->value == y->value;
+	}
+	return same;
+}
+
+/* The file reader agrees with elf_parse, unless its scratch ran out. */
+static void check_file_reader(const uint8_t *data, size_t size, enum elf_status st,
+			      const struct elf_image *img, const struct err *err)
+{
+	static uint8_t scratch[ELF_SCRATCH_SIZE];
+	static struct elf_image fimg;
+	struct fuzz_file ff = { .f = { .size = size, .read = fuzz_read }, .data = data };
+	struct err ferr;
+	enum elf_status fst;
+
+	ff.f.ctx = &ff;
+	err_clear(&ferr);
+	fst = elf_parse_file(&fimg, &ff.f, scratch, sizeof(scratch), &ferr);
+	/* Only a file bigger than the scratch can hold a range that does not fit. */
+	if (fst == ELF_BAD && strstr(ferr.msg, "bytes of scratch left")) {
+		check(size > ELF_SCRATCH_SIZE);
+		return;
+	}
+	check(fst == st);
+	check(ferr.set == err->set && strcmp(ferr.msg, err->msg) == 0);
+	check(same_image(&fimg, img));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct elf_image img;
@@ -60,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err_clear(&err);
 	st = elf_parse(&img, data, size, &err);
+	check_file_reader(data, size, st, &img, &err);
 	switch (st) {
 	case ELF_BAD:
 		/* Every failure says why, in the subsystem's words. */

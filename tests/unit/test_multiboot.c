@@ -183,6 +183,18 @@ Test(multiboot, mb1_no_loader_name_counts_as_not_grub)
 	cr_assert_str_eq(req.kernel.cmdline, "root=/dev/vda");
 }
 
+Test(multiboot, mb1_qemu_name_after_blanks)
+{
+	/* A leading blank must not make the name empty (it names the kernel in errors). */
+	mb_setup();
+	mb1_build("qemu", "  vmlinux\tconsole=ttyS0", "   ");
+	cr_assert_eq(mb1_parse(&req, &pm, INFO, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(req.kernel.name, "vmlinux");
+	cr_assert_str_eq(req.kernel.cmdline, "console=ttyS0");
+	cr_assert_str_eq(req.modules[0].name, "module 1");
+	cr_assert_str_eq(req.modules[0].cmdline, "");
+}
+
 Test(multiboot, mb1_grub_strings_are_args_only)
 {
 	mb_setup();

@@ -26,12 +26,15 @@ int mb_add_module(struct bootreq *req, const struct phys_mem *pm, uint64_t start
 	if (!string)
 		string = "";
 	const char *args = strip_name ? cmdline_skip_word(string) : string;
-	if (strip_name && args != string) {
-		/* The name is the first word: keep it for messages. */
-		size_t n = 0;
-		while (string[n] && string[n] != ' ' && string[n] != '\t')
-			n++;
-		blob.name = bootreq_strdup(req, string, n, err);
+	/* The name is the first word (after any blanks): keep it for messages. */
+	const char *word = string;
+	size_t n = 0;
+	while (*word == ' ' || *word == '\t')
+		word++;
+	while (word[n] && word[n] != ' ' && word[n] != '\t')
+		n++;
+	if (strip_name && n) {
+		blob.name = bootreq_strdup(req, word, n, err);
 	} else {
 		fmt_snprintf(label, sizeof(label), "module %u", index);
 		blob.name = bootreq_strdup(req, label, sizeof(label), err);

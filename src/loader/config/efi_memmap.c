@@ -1,0 +1,168 @@
+/* efi_memmap.c - reading the UEFI memory map (see efi_memmap.h). */
+#include "loader/config/efi_memmap.h"
+
+static const char *const efi_memtype_names[] = {
+	[EFI_MT_RESERVED] = "Reserved",
+	[EFI_MT_LOADER_CODE] = "LoaderCode",
+	[EFI_MT_LOADER_DATA] = "LoaderData",
+	[EFI_MT_BOOT_SERVICES_CODE] = "BootServicesCode",
+	[EFI_MT_BOOT_SERVICES_DATA] = "BootServicesData",
+	[EFI_MT_RUNTIME_SERVICES_CODE] = "RuntimeServicesCode",
+	[EFI_MT_RUNTIME_SERVICES_DATA] = "RuntimeServicesData",
+	[EFI_MT_CONVENTIONAL] = "Conventional",
+	[EFI_MT_UNUSABLE] = "Unusable",
+	[EFI_MT_ACPI_RECLAIM] = "ACPIReclaim",
+	[EFI_MT_ACPI_NVS] = "ACPINVS",
+	[EFI_MT_MMIO] = "MMIO",
+	[EFI_MT_MMIO_PORT_SPACE] = "MMIOPortSpace",
+	[EFI_MT_PAL_CODE] = "PalCode",
+	[EFI_MT_PERSISTENT] = "Persistent",
+	[EFI_MT_UNACCEPTED] = "Unaccepted",
+};
+
+const char *efi_memtype_name(uint32_t efi_type)
+{
+	return efi_type < ARRAY_SIZE(efi_memtype_names) ? efi_memtype_names[efi_type] : "Unknown";
+}
+
+uint32_t efi_memtype_to_e820(uint32_t efi_type)
+{
+	switch (efi_type) {
+	case EFI_MT_LOADER_CODE:
+	case EFI_MT_LOADER_DATA:
+	case EFI_MT_BOOT_SERVICES_CODE:
+	case EFI_MT_BOOT_SERVICES_DATA:
+	case EFI_MT_CONVENTIONAL:
+		return 1; /* RAM */
+	case EFI_MT_ACPI_RECLAIM:
+		return 3; /* ACPI */
+	case EFI_MT_ACPI_NVS:
+		return 4; /* NVS */
+	case EFI_MT_UNUSABLE:
+		return 5; /* unusable */
+	case EFI_MT_PERSISTENT:
+		return 7; /* PMEM */
+	default:
+		/* Runtime services, MMIO, PalCode, Unaccepted (the kernel cannot accept
+		 * it through PVH) and types newer than this code: keep out. */
+		return 2; /* reserved */
+	}
+}
+
+bool efi_memtype_free_after_exit(uint32_t efi_type)
+{
+	return efi_memtype_to_e820(efi_type) == 1;
+}
+
+int efi_memmap_check(size_t map_size, size_t desc_size, size_t *count, struct err *err)
+{
+	*count = 0;
+	if (desc_size < EFI_MEMDESC_MIN_SIZE || desc_size % 8 != 0)
+		return err_fail(err,
+				"efi memmap: descriptor size %zu not a multiple of 8 of at least %u",
+				desc_size, EFI_MEMDESC_MIN_SIZE);
+	if (map_size % desc_size != 0)
+		return err_fail(err, "efi memmap: map size %zu not a multiple of descriptor size %zu",
+				map_size, desc_size);
+	*count = map_size / desc_size;
+	return 0;
+}
+
+int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memdesc *d,
+		   struct err *err)
+{
+	/* i < count, so i * desc_size + desc_size <= map_size: no overflow. */
+	const uint8_t *p = (const uint8_t *)map + i * desc_size;
+	uint64_t bytes, end;
+
+	d->type = le32(p);
+	d->start = le64(p + 8);
+	d->pages = le64(p + 24);
+	d->attribute = le64(p + 32);
+	if (mul_overflows(d->pages, (uint64_t)EFI_MEMMAP_PAGE_SIZE, &bytes))
+		return err_fail(err, "efi memmap: descriptor %zu (%s): NumberOfPages 0x%llx overflows 64 bits as bytes",
+				i, efi_memtype_name(d->type), (unsigned long long)d->pages);
+	if (add_overflows(d->start, bytes, &end))
+		return err_fail(err,
+				"efi memmap: descriptor %zu (%s): PhysicalStart 0x%llx + 0x%llx pages runs past 2^64",
+				i, efi_memtype_name(d->type), (unsigned long long)d->start,
+				(unsigned long long)d->pages);
+	return 0;
+}
+
+int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
+		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+{
+	size_t count;
+
+	*n = 0;
+	if (efi_memmap_check(map_size, desc_size, &count, err) < 0)
+		return -1;
+	for (size_t i = 0; i < count; i++) {
+		struct efi_memdesc d;
+
+		if (efi_memmap_get(map, desc_size, i, &d, err) < 0)
+			return -1;
+		if (d.pages == 0)
+			continue;
+		if (*n >= max)
+			return err_fail(err, "efi memmap: more than %u descriptors with pages", max);
+		out[*n].addr = d.start;
+		out[*n].size = d.pages * EFI_MEMMAP_PAGE_SIZE;
+		out[*n].type = efi_memtype_to_e820(d.type);
+		(*n)++;
+	}
+	return 0;
+}
+
+int efi_memmap_check_free(const void *map, size_t map_size, size_t desc_size, struct range r,
+			  struct err *err)
+{
+	size_t count;
+	uint64_t at;
+
+	if (efi_memmap_check(map_size, desc_size, &count, err) < 0)
+		return -1;
+	if (r.start >= r.end)
+		return 0;
+	/* First: nothing that stays in use may overlap r, whatever else covers it. */
+	for (size_t i = 0; i < count; i++) {
+		struct efi_memdesc d;
+		struct range dr;
+
+		if (efi_memmap_get(map, desc_size, i, &d, err) < 0)
+			return -1;
+		if (d.pages == 0)
+			continue; /* an empty range overlaps nothing */
+		dr.start = d.start;
+		dr.end = d.start + d.pages * EFI_MEMMAP_PAGE_SIZE;
+		if (!efi_memtype_free_after_exit(d.type) && range_overlaps(r, dr))
+			return err_fail(err,
+					"efi memmap: 0x%llx-0x%llx overlaps %s 0x%llx-0x%llx, in use after ExitBootServices",
+					(unsigned long long)r.start, (unsigned long long)(r.end - 1),
+					efi_memtype_name(d.type), (unsigned long long)dr.start,
+					(unsigned long long)(dr.end - 1));
+	}
+	/* Then: free descriptors must cover it with no hole; the map may be unsorted. */
+	at = r.start;
+	while (at < r.end) {
+		uint64_t next = at;
+
+		for (size_t i = 0; i < count; i++) {
+			struct efi_memdesc d;
+			uint64_t end;
+
+			efi_memmap_get(map, desc_size, i, &d, err); /* checked above */
+			end = d.start + d.pages * EFI_MEMMAP_PAGE_SIZE;
+			if (d.start <= at && at < end && end > next)
+				next = end;
+		}
+		if (next == at)
+			return err_fail(err,
+					"efi memmap: 0x%llx-0x%llx not in the memory map at 0x%llx (a hole)",
+					(unsigned long long)r.start, (unsigned long long)(r.end - 1),
+					(unsigned long long)at);
+		at = next;
+	}
+	return 0;
+}

@@ -1,0 +1,395 @@
+/*
+ * efi_boot.c - the UEFI front end's boot path (see efi_boot.h).
+ * Caller: efi_main() with a selection from the load options or a loader
+ * entry. Everything that can fail happens before ExitBootServices; after
+ * it, only pure code runs (memory-map conversion, start info, hand-off).
+ */
+#include "loader/efi/efi_boot.h"
+#include "elf/elf.h"
+#include "lib/fmt.h"
+#include "loader/config/efi_memmap.h"
+#include "loader/efi/efi_console.h"
+#include "loader/efi/efi_file.h"
+#include "loader/handoff.h"
+#include "pvh/memmap.h"
+#include "pvh/plan.h"
+#include "pvh/start_info.h"
+#include "xen/xen_abi.h"
+
+#define PAGE 4096ull
+#define BELOW_4G 0xffffffffull
+#define BELOW_1G 0x3fffffffull
+/* Boot data: start info, lists, a memory map of at most 128 entries, strings. */
+#define BOOTDATA_MAX (64 * 1024)
+#define MEMMAP_BUF_SIZE (96 * 1024)
+
+extern const char efi_leave_long_start[], efi_leave_long_end[];
+
+static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+
+/* Large state lives here, not on the firmware's small stack. */
+static struct {
+	struct elf_image elf;
+	uint8_t elf_scratch[ELF_SCRATCH_SIZE];
+	uint64_t seg_src[ELF_MAX_SEGMENTS];
+	struct si_module modules[EFI_MAX_INITRDS];
+	uint64_t pool;
+	uint64_t pool_size;
+	struct memmap placement;
+	struct memmap_entry placement_raw[ELF_MAX_SEGMENTS + EFI_MAX_INITRDS + 1];
+	struct memmap handover;
+	struct memmap_entry raw[MEMMAP_MAX];
+	struct plan_input pin;
+	struct plan plan;
+	struct si_request si;
+	uint8_t map_buf[MEMMAP_BUF_SIZE];
+	UINTN map_size, map_key, desc_size;
+	UINT32 desc_version;
+	uint64_t tsc_per_ms;
+	char msg[ERR_MSG_MAX + 64];
+} g;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void tsc_calibrate(void)
+{
+	uint64_t t0 = rdtsc();
+
+	uefi_call_wrapper(efi_bs->Stall, 1, 2000);
+	g.tsc_per_ms = (rdtsc() - t0) / 2;
+	if (!g.tsc_per_ms)
+		g.tsc_per_ms = 1;
+}
+
+static EFI_STATUS fail(EFI_STATUS st, struct err *err)
+{
+	return efi_fail(st, err->msg);
+}
+
+static EFI_STATUS get_memory_map(struct err *err)
+{
+	g.map_size = sizeof(g.map_buf);
+	EFI_STATUS st = uefi_call_wrapper(efi_bs->GetMemoryMap, 5, &g.map_size,
+					  (EFI_MEMORY_DESCRIPTOR *)g.map_buf, &g.map_key,
+					  &g.desc_size, &g.desc_version);
+	if (EFI_ERROR(st))
+		err_fail(err, "efi: GetMemoryMap failed (0x%llx, needs %llu bytes)",
+			 (unsigned long long)st, (unsigned long long)g.map_size);
+	return st;
+}
+
+/* A file read callback for the ELF reader: headers and notes only. */
+static int kernel_read(const struct elf_file *ef, uint64_t off, void *buf, uint64_t len)
+{
+	struct err err;
+
+	err_clear(&err);
+	return EFI_ERROR(efi_file_read_at(ef->ctx, off, buf, len, &err)) ? -1 : 0;
+}
+
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t *addr, uint64_t bytes)
+{
+	EFI_PHYSICAL_ADDRESS a = *addr;
+	EFI_STATUS st = uefi_call_wrapper(efi_bs->AllocatePages, 4, type, EfiLoaderData,
+					  (bytes + PAGE - 1) / PAGE, &a);
+	if (!EFI_ERROR(st))
+		*addr = a;
+	return st;
+}
+
+static void report_read(const char *what, const char *path, uint64_t bytes, uint64_t t0)
+{
+	uint64_t ms = (rdtsc() - t0) / g.tsc_per_ms;
+
+	efi_printf("pvhboot:   %s %s: %llu bytes in %llu ms\n", what, path,
+		   (unsigned long long)bytes, (unsigned long long)ms);
+}
+
+/* Each load segment: straight to its destination if that is free memory, else a buffer. */
+static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
+{
+	for (unsigned i = 0; i < g.elf.nsegments; i++) {
+		const struct elf_segment *s = &g.elf.segments[i];
+		uint64_t start = s->paddr & ~(PAGE - 1);
+		uint64_t end = (s->paddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint64_t t0 = rdtsc();
+		EFI_STATUS st;
+
+		if (get_memory_map(err))
+			return EFI_LOAD_ERROR;
+		struct range r = { start, end };
+		struct err why;
+		err_clear(&why);
+		if (efi_memmap_check_free(g.map_buf, g.map_size, g.desc_size, r, &why)) {
+			err_fail(err, "%s: segment %u [0x%llx, 0x%llx) cannot be loaded: %s", kf->path,
+				 s->index, (unsigned long long)s->paddr,
+				 (unsigned long long)(s->paddr + s->memsz), why.msg);
+			return EFI_LOAD_ERROR;
+		}
+		uint64_t dst = start;
+		if (!EFI_ERROR(alloc_pages(AllocateAddress, &dst, end - start))) {
+			g.seg_src[i] = s->paddr;
+			st = efi_file_read_at(kf, s->offset, (void *)(uintptr_t)s->paddr, s->filesz, err);
+			if (!EFI_ERROR(st))
+				memset((uint8_t *)(uintptr_t)s->paddr + s->filesz, 0, s->memsz - s->filesz);
+		} else {
+			/* Firmware holds part of it until ExitBootServices: the hand-off moves it. */
+			uint64_t buf = BELOW_4G;
+			st = alloc_pages(AllocateMaxAddress, &buf, s->filesz ? s->filesz : 1);
+			if (EFI_ERROR(st)) {
+				err_fail(err, "%s: no memory below 4 GiB to stage segment %u (%llu bytes)",
+					 kf->path, s->index, (unsigned long long)s->filesz);
+				return st;
+			}
+			g.seg_src[i] = buf;
+			st = efi_file_read_at(kf, s->offset, (void *)(uintptr_t)buf, s->filesz, err);
+			efi_printf("pvhboot:   segment %u: destination 0x%llx held by the firmware: "
+				   "staged at 0x%llx\n", s->index, (unsigned long long)s->paddr,
+				   (unsigned long long)buf);
+		}
+		if (EFI_ERROR(st))
+			return st;
+		char what[32];
+		fmt_snprintf(what, sizeof(what), "segment %u of", s->index);
+		report_read(what, kf->path, s->filesz, t0);
+	}
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS load_kernel(EFI_FILE_HANDLE root, const struct efi_selection *sel,
+			      struct err *err)
+{
+	struct efi_file kf;
+	EFI_STATUS st = efi_file_open(root, sel->linux_path, &kf, err);
+
+	if (EFI_ERROR(st))
+		return st;
+	struct elf_file ef = { kf.size, kernel_read, &kf };
+	struct err elf_err;
+	err_clear(&elf_err);
+	switch (elf_parse_file(&g.elf, &ef, g.elf_scratch, sizeof(g.elf_scratch), &elf_err)) {
+	case ELF_PVH:
+		break;
+	case ELF_NO_PVH:
+		err_fail(err, "%s: no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel",
+			 sel->linux_path);
+		st = EFI_UNSUPPORTED;
+		goto out;
+	default:
+		err_fail(err, "%s: %s", sel->linux_path, elf_err.msg);
+		st = EFI_LOAD_ERROR;
+		goto out;
+	}
+	efi_printf("pvhboot: kernel %s: %llu bytes, ELF%u, PVH entry 0x%llx, %u segments "
+		   "0x%llx-0x%llx\n", sel->linux_path, (unsigned long long)kf.size,
+		   g.elf.elf_class, (unsigned long long)g.elf.pvh_entry, g.elf.nsegments,
+		   (unsigned long long)g.elf.span_start, (unsigned long long)g.elf.span_end);
+	st = load_segments(&kf, err);
+out:
+	efi_file_close(&kf);
+	return st;
+}
+
+static EFI_STATUS load_initrds(EFI_FILE_HANDLE root, const struct efi_selection *sel,
+			       struct err *err)
+{
+	for (unsigned i = 0; i < sel->ninitrds; i++) {
+		struct efi_file f;
+		uint64_t t0 = rdtsc();
+		EFI_STATUS st = efi_file_open(root, sel->initrd_paths[i], &f, err);
+		if (EFI_ERROR(st))
+			return st;
+		uint64_t addr = BELOW_4G;
+		st = alloc_pages(AllocateMaxAddress, &addr, f.size ? f.size : 1);
+		if (EFI_ERROR(st)) {
+			err_fail(err, "%s: no room below 4 GiB for %llu bytes", f.path,
+				 (unsigned long long)f.size);
+		} else {
+			st = efi_file_read_at(&f, 0, (void *)(uintptr_t)addr, f.size, err);
+		}
+		g.pin.modules[i].addr = addr;
+		g.pin.modules[i].size = f.size;
+		g.modules[i].cmdline = "";
+		efi_file_close(&f);
+		if (EFI_ERROR(st))
+			return st;
+		report_read("initrd", sel->initrd_paths[i], f.size, t0);
+	}
+	g.pin.nmodules = sel->ninitrds;
+	return EFI_SUCCESS;
+}
+
+static uint64_t find_rsdp(void)
+{
+	uint64_t v1 = 0;
+
+	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &efi_st->ConfigurationTable[i];
+		if (!memcmp(&t->VendorGuid, &acpi20_guid, sizeof(EFI_GUID)))
+			return (uint64_t)(uintptr_t)t->VendorTable;
+		if (!memcmp(&t->VendorGuid, &acpi10_guid, sizeof(EFI_GUID)))
+			v1 = (uint64_t)(uintptr_t)t->VendorTable;
+	}
+	return v1;
+}
+
+/* The map handed to the kernel: the firmware's, converted, normalised, fitted. */
+static int build_handover_map(struct err *err)
+{
+	unsigned n = 0;
+	struct range keep = { g.elf.span_start, g.elf.span_end };
+
+	if (efi_memmap_convert(g.map_buf, g.map_size, g.desc_size, g.raw, MEMMAP_MAX, &n, err))
+		return -1;
+	if (memmap_normalise(&g.handover, g.raw, n, err))
+		return -1;
+	return memmap_fit(&g.handover, PVH_LINUX_MAX_MEMMAP, &keep, 1, err);
+}
+
+/*
+ * Placement: the planner may use exactly the memory we own (kernel
+ * destinations, initrds, the pool for boot data and hand-off), so nothing
+ * it chooses can be firmware memory.
+ */
+static int plan_everything(const struct efi_selection *sel, struct err *err)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < g.elf.nsegments; i++) {
+		const struct elf_segment *s = &g.elf.segments[i];
+		g.placement_raw[n++] = (struct memmap_entry){ s->paddr, s->memsz, 1 };
+		/* Read straight to its place (BSS zeroed too): nothing left to copy or zero. */
+		uint64_t in_place = g.seg_src[i] == s->paddr ? s->memsz : s->filesz;
+		g.pin.segments[i] = (struct plan_segment){ s->paddr, g.seg_src[i], in_place, s->memsz };
+	}
+	for (unsigned i = 0; i < g.pin.nmodules; i++)
+		g.placement_raw[n++] = (struct memmap_entry){ g.pin.modules[i].addr,
+							      g.pin.modules[i].size, 1 };
+	g.placement_raw[n++] = (struct memmap_entry){ g.pool, g.pool_size, 1 };
+	if (memmap_normalise(&g.placement, g.placement_raw, n, err))
+		return -1;
+	g.pin.map = &g.placement;
+	g.pin.nsegments = g.elf.nsegments;
+	g.pin.nbusy = 0;
+	g.pin.bootdata_size = BOOTDATA_MAX;
+	g.pin.handoff_size = HANDOFF_AREA_SIZE + (uint64_t)(efi_leave_long_end - efi_leave_long_start);
+	if (plan_build(&g.plan, &g.pin, err))
+		return -1;
+
+	g.si.flags = 0;
+	g.si.cmdline = sel->cmdline;
+	g.si.rsdp = find_rsdp();
+	g.si.map = &g.handover;
+	g.si.nmodules = g.pin.nmodules;
+	g.si.modules = g.modules;
+	for (unsigned i = 0; i < g.pin.nmodules; i++) {
+		g.modules[i].addr = g.plan.module_addr[i];
+		g.modules[i].size = g.pin.modules[i].size;
+	}
+	return 0;
+}
+
+static void report_plan(const struct efi_selection *sel)
+{
+	efi_printf("pvhboot:   cmdline '%s'\n", sel->cmdline ? sel->cmdline : "");
+	for (unsigned i = 0; i < g.si.nmodules; i++)
+		efi_printf("pvhboot:   module %u %s: %llu bytes at 0x%llx\n", i, sel->initrd_paths[i],
+			   (unsigned long long)g.modules[i].size,
+			   (unsigned long long)g.modules[i].addr);
+	efi_printf("pvhboot:   start info at 0x%llx, RSDP 0x%llx, %u operations: %llu bytes to "
+		   "copy, %llu to zero\n", (unsigned long long)g.plan.bootdata_addr,
+		   (unsigned long long)g.si.rsdp, g.plan.nops,
+		   (unsigned long long)g.plan.bytes_copied,
+		   (unsigned long long)g.plan.bytes_zeroed);
+	if (sel->debug) {
+		char line[96];
+		efi_printf("pvhboot: memory map for the kernel (%u entries, from %llu EFI "
+			   "descriptors):\n", g.handover.n,
+			   (unsigned long long)(g.map_size / g.desc_size));
+		for (unsigned i = 0; i < g.handover.n; i++) {
+			memmap_format_entry(line, sizeof(line), &g.handover.e[i]);
+			efi_printf("pvhboot:   %s\n", line);
+		}
+	}
+}
+
+/* After ExitBootServices: pure code only, then the jump. */
+static void __attribute__((noreturn)) enter_kernel(void)
+{
+	struct err err;
+
+	err_clear(&err);
+	/* The map may have changed since planning: hand over the final one. */
+	if (build_handover_map(&err) ||
+	    si_build((void *)(uintptr_t)g.plan.bootdata_addr, BOOTDATA_MAX, g.plan.bootdata_addr,
+		     &g.si, &err))
+		goto dead;
+	struct handoff_block *block = (void *)(uintptr_t)g.plan.handoff_addr;
+	uint8_t *stub = (uint8_t *)block + sizeof(*block);
+	size_t stub_len = (size_t)(handoff_end - handoff_start);
+	uint8_t *leave = stub + ((stub_len + 15) & ~(size_t)15);
+	if (handoff_fill(block, (uint32_t)g.plan.handoff_addr, &g.plan, g.elf.pvh_entry,
+			 g.plan.bootdata_addr, &err))
+		goto dead;
+	memcpy(stub, handoff_start, stub_len);
+	memcpy(leave, efi_leave_long_start, (size_t)(efi_leave_long_end - efi_leave_long_start));
+	((void (*)(uint64_t, uint64_t))(uintptr_t)leave)((uintptr_t)block, (uintptr_t)stub);
+dead:
+	/* Unreachable unless a check above is wrong: nothing can be printed any more. */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_selection *sel)
+{
+	struct err err;
+	EFI_STATUS st;
+
+	err_clear(&err);
+	memset(&g.pin, 0, sizeof(g.pin));
+	tsc_calibrate();
+	if (sel->ninitrds > EFI_MAX_INITRDS) {
+		err_fail(&err, "more than %d initrds", EFI_MAX_INITRDS);
+		return fail(EFI_INVALID_PARAMETER, &err);
+	}
+	st = load_kernel(root, sel, &err);
+	if (!EFI_ERROR(st))
+		st = load_initrds(root, sel, &err);
+	if (EFI_ERROR(st))
+		return fail(st, &err);
+
+	g.pool_size = BOOTDATA_MAX + HANDOFF_AREA_SIZE + 2 * PAGE;
+	g.pool = BELOW_1G;
+	st = alloc_pages(AllocateMaxAddress, &g.pool, g.pool_size);
+	if (EFI_ERROR(st)) {
+		err_fail(&err, "efi: no %llu bytes below 1 GiB for the start info",
+			 (unsigned long long)g.pool_size);
+		return fail(st, &err);
+	}
+	if (get_memory_map(&err) || build_handover_map(&err) || plan_everything(sel, &err))
+		return fail(EFI_LOAD_ERROR, &err);
+	report_plan(sel);
+	efi_printf("pvhboot: exiting boot services, starting kernel at 0x%llx\n",
+		   (unsigned long long)g.elf.pvh_entry);
+
+	/* The usual retry: the map key changes if anything allocated since GetMemoryMap. */
+	for (int attempt = 0;; attempt++) {
+		if (get_memory_map(&err))
+			return fail(EFI_LOAD_ERROR, &err);
+		st = uefi_call_wrapper(efi_bs->ExitBootServices, 2, image, g.map_key);
+		if (!EFI_ERROR(st))
+			break;
+		if (attempt == 2) {
+			err_fail(&err, "efi: ExitBootServices failed (0x%llx)", (unsigned long long)st);
+			return fail(st, &err);
+		}
+	}
+	enter_kernel();
+}

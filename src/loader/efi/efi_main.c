@@ -1,0 +1,176 @@
+/*
+ * efi_main.c - pvhboot.efi's entry: pick what to boot, then efi_boot().
+ *
+ * Caller: the firmware (a boot entry, the removable-media path
+ * \EFI\BOOT\BOOTX64.EFI, or the UEFI shell), in long mode with boot services.
+ * The load options win over the configuration files:
+ *   pvhboot.efi linux=\vmlinux initrd=\a.img initrd=\b.img -- console=ttyS0
+ * Otherwise /loader/loader.conf and /loader/entries/NAME.conf (Boot Loader
+ * Specification type 1) on the volume pvhboot.efi was loaded from. Every
+ * failure returns an EFI error status, so the firmware tries its next option.
+ */
+#include <efi.h>
+
+#include "lib/fmt.h"
+#include "loader/config/bls.h"
+#include "loader/config/loader_conf.h"
+#include "loader/config/loadopt.h"
+#include "loader/config/menu_select.h"
+#include "loader/efi/efi_boot.h"
+#include "loader/efi/efi_console.h"
+#include "loader/efi/efi_file.h"
+#include "loader/efi/efi_menu.h"
+
+#define PVHBOOT_VERSION "0.1"
+#define ENTRIES_DIR "\\loader\\entries"
+#define CONFIG_FILE_MAX (64 * 1024)
+
+/* GNU-EFI's crt0 converts the firmware's Microsoft x64 call: efi_main is SysV. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+
+static struct loadopt opts;
+static struct loader_conf conf;
+static struct efi_selection sel;
+static char file_buf[CONFIG_FILE_MAX];
+
+struct entry_list {
+	EFI_FILE_HANDLE root;
+	struct bls_entry *entries;
+	unsigned n;
+};
+
+/* Called for each /loader/entries/NAME.conf: parse it; a broken one is reported and skipped. */
+static int add_entry(void *ctx, const char *name)
+{
+	struct entry_list *l = ctx;
+	char path[CONFIG_PATH_MAX], id[CONFIG_ID_MAX];
+	struct err err;
+	size_t len;
+
+	err_clear(&err);
+	if (l->n >= CONFIG_MAX_ENTRIES) {
+		efi_printf("pvhboot: warning: more than %d loader entries; %s ignored\n",
+			   CONFIG_MAX_ENTRIES, name);
+		return 0;
+	}
+	fmt_snprintf(path, sizeof(path), ENTRIES_DIR "\\%s", name);
+	if (EFI_ERROR(efi_file_slurp(l->root, path, file_buf, sizeof(file_buf), &len, &err)) ||
+	    bls_id_from_filename(id, sizeof(id), name, &err) ||
+	    bls_parse(&l->entries[l->n], id, file_buf, len, path, &err)) {
+		efi_printf("pvhboot: error: %s (entry skipped)\n", err.msg);
+		return 0;
+	}
+	struct bls_entry *e = &l->entries[l->n];
+	if (e->nunknown)
+		efi_printf("pvhboot: warning: %s:%u: unknown key '%s' ignored\n", path,
+			   e->first_unknown_line, e->first_unknown);
+	l->n++;
+	return 0;
+}
+
+static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
+{
+	static unsigned order[CONFIG_MAX_ENTRIES];
+	struct entry_list l = { root, NULL, 0 };
+	size_t len;
+	EFI_STATUS st;
+
+	loader_conf_defaults(&conf);
+	st = efi_file_slurp(root, "\\loader\\loader.conf", file_buf, sizeof(file_buf), &len, err);
+	if (st == EFI_NOT_FOUND) {
+		err_clear(err);
+	} else if (EFI_ERROR(st) || loader_conf_parse(&conf, file_buf, len, "/loader/loader.conf", err)) {
+		return EFI_ERROR(st) ? st : EFI_INVALID_PARAMETER;
+	} else if (conf.nunknown) {
+		efi_printf("pvhboot: warning: /loader/loader.conf:%u: key '%s' not used\n",
+			   conf.first_unknown_line, conf.first_unknown);
+	}
+
+	st = uefi_call_wrapper(efi_bs->AllocatePool, 3, EfiLoaderData,
+			       CONFIG_MAX_ENTRIES * sizeof(struct bls_entry), (void **)&l.entries);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "efi: no memory for the loader entries");
+		return st;
+	}
+	st = efi_dir_each(root, ENTRIES_DIR, ".conf", add_entry, &l, err);
+	if (EFI_ERROR(st) && st != EFI_NOT_FOUND)
+		return st;
+	if (l.n == 0) {
+		err_fail(err, "nothing to boot: no load options (linux=...) and no usable "
+			      "/loader/entries/*.conf");
+		return EFI_NOT_FOUND;
+	}
+
+	menu_sort(l.entries, l.n, order);
+	unsigned chosen;
+	if (opts.has_entry) {
+		chosen = l.n;
+		for (unsigned i = 0; i < l.n; i++)
+			if (strcmp(l.entries[i].id, opts.entry) == 0)
+				chosen = i;
+		if (chosen == l.n) {
+			err_fail(err, "load options: entry=%s: no such loader entry", opts.entry);
+			return EFI_NOT_FOUND;
+		}
+	} else {
+		chosen = menu_pick_default(l.entries, order, l.n, conf.default_pattern);
+		if (conf.menu == LOADER_MENU_FORCE || (conf.menu == LOADER_MENU_TIMEOUT && l.n > 1))
+			chosen = efi_menu_run(l.entries, order, l.n, chosen, &conf);
+	}
+
+	struct bls_entry *e = &l.entries[chosen];
+	efi_printf("pvhboot: booting entry '%s' (%s)\n", e->id, bls_display_title(e));
+	sel.title = bls_display_title(e);
+	sel.linux_path = e->linux_path;
+	sel.ninitrds = e->ninitrd;
+	for (unsigned i = 0; i < e->ninitrd; i++)
+		sel.initrd_paths[i] = e->initrd[i];
+	sel.cmdline = e->options;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_LOADED_IMAGE *li;
+	EFI_FILE_HANDLE root;
+	struct err err;
+	EFI_STATUS status;
+
+	efi_console_init(st);
+	err_clear(&err);
+	efi_printf("pvhboot " PVHBOOT_VERSION " (UEFI)\n");
+
+	status = uefi_call_wrapper(efi_bs->HandleProtocol, 3, image, &loaded_image_guid,
+				   (void **)&li);
+	if (EFI_ERROR(status)) {
+		err_fail(&err, "efi: no LoadedImage protocol on our own image");
+		return efi_fail(status, err.msg);
+	}
+	if (loadopt_parse(&opts, li->LoadOptions, li->LoadOptionsSize, &err))
+		return efi_fail(EFI_INVALID_PARAMETER, err.msg);
+	if (opts.binary)
+		efi_printf("pvhboot: load options are not text: ignored\n");
+	status = efi_volume_open(image, &root, &err);
+	if (EFI_ERROR(status))
+		return efi_fail(status, err.msg);
+
+	if (opts.has_linux) {
+		sel.title = opts.linux_path;
+		sel.linux_path = opts.linux_path;
+		sel.ninitrds = opts.ninitrd;
+		for (unsigned i = 0; i < opts.ninitrd; i++)
+			sel.initrd_paths[i] = opts.initrd[i];
+		sel.cmdline = "";
+		efi_printf("pvhboot: booting %s from the load options\n", opts.linux_path);
+	} else {
+		status = select_from_entries(root, &err);
+		if (EFI_ERROR(status))
+			return efi_fail(status, err.msg);
+	}
+	if (opts.has_cmdline)
+		sel.cmdline = opts.cmdline;
+	sel.debug = opts.debug;
+	return efi_boot(image, root, &sel);
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# uefi.sh - pvhboot.efi under OVMF (Debian's, read-only code + a per-run copy
+# of the variables), from a FAT ESP image built with mtools:
+#  - as \EFI\BOOT\BOOTX64.EFI reading /loader/loader.conf and a loader entry
+#    (two initrds and a command line): the conformance guest must pass;
+#  - from the UEFI shell's startup.nsh with load options (linux=, initrd=, --);
+#  - error cases (missing kernel, malformed ELF, no PVH note, kernel larger
+#    than RAM): the reason is printed and the firmware goes on to its next
+#    boot option, here the UEFI shell, whose startup.nsh prints a marker and
+#    turns the machine off.
+set -u
+# shellcheck source=tests/boot/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+make -C "$BOOT_ROOT" --no-print-directory -s build/pvhboot.efi build/pvh-testguest.elf \
+	build/pvh-inspect >&2 || {
+	tap_not_ok uefi "build failed" "$BOOT_LOG_DIR"
+	exit 1
+}
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd
+EFI=$BOOT_BUILD/pvhboot.efi
+T=$BOOT_TMP/uefi
+mkdir -p "$T"
+boot_make_test_modules
+guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.crc32.0=$BOOT_MOD1_CRC expect.crc32.1=$BOOT_MOD2_CRC"
+status=0
+
+# ovmf_run NAME LOG ESP_IMAGE [TIMEOUT]: OVMF with the ESP as a virtio disk.
+ovmf_run() {
+	local name=$1 log=$2 esp=$3 timeout_s=${4:-120}
+	cp "$OVMF_VARS" "$T/$name.vars.fd"
+	qemu_run "$name" "$timeout_s" "$log" -- -M pc \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
+		-drive if=pflash,format=raw,unit=1,file="$T/$name.vars.fd" \
+		-drive if=virtio,format=raw,file="$esp"
+}
+
+# The shell fallback: proves control came back to the firmware.
+printf '@echo -off\necho FIRMWARE-CONTINUED\nreset -s\n' >"$T/fallback.nsh"
+
+# 1. Loader entry from BOOTX64.EFI.
+printf 'timeout 0\ndefault guest*\n' >"$T/loader.conf"
+cat >"$T/guest.conf" <<EOF2
+title   PVH conformance guest
+linux   /kernels/guest.elf
+initrd  /initrd/one.img
+initrd  /initrd/two.img
+options $guest_args
+EOF2
+esp=$T/bls.img
+"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "$EFI=/EFI/BOOT/BOOTX64.EFI" \
+	"$T/loader.conf=/loader/loader.conf" "$T/guest.conf=/loader/entries/guest.conf" \
+	"$BOOT_GUEST=/kernels/guest.elf" "$BOOT_MOD1=/initrd/one.img" "$BOOT_MOD2=/initrd/two.img"
+log=$BOOT_LOG_DIR/uefi-bls.log
+ovmf_run uefi-bls "$log" "$esp"
+boot_expect_pass uefi-bls "$log" || status=1
+
+# 2. Load options from the UEFI shell (no BOOTX64.EFI: OVMF falls back to its shell).
+printf '@echo -off\nfs0:\n\\pvhboot.efi linux=\\guest.elf initrd=\\one.img initrd=\\two.img -- %s\n' \
+	"$guest_args" >"$T/startup.nsh"
+esp=$T/shell.img
+"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "$EFI=/pvhboot.efi" "$T/startup.nsh=/startup.nsh" \
+	"$BOOT_GUEST=/guest.elf" "$BOOT_MOD1=/one.img" "$BOOT_MOD2=/two.img"
+log=$BOOT_LOG_DIR/uefi-shell.log
+ovmf_run uefi-shell "$log" "$esp"
+boot_expect_pass uefi-shell "$log" || status=1
+
+# 3. Errors: pvhboot prints the reason and returns; the firmware's next option runs.
+truncated=$T/truncated.elf
+head -c 300 "$BOOT_GUEST" >"$truncated"
+huge=$T/huge.elf
+# The guest with its RW segment moved to 3 GiB: beyond the 256 MiB of RAM.
+cp "$BOOT_GUEST" "$huge"
+phoff=$(od -An -tu4 -j28 -N4 "$BOOT_GUEST" | tr -d ' ')
+printf '\x00\x00\x00\xc0' | dd of="$huge" bs=1 seek=$((phoff + 2 * 32 + 12)) conv=notrunc status=none
+
+uefi_error_case() { # NAME KERNEL_FILE_OR_EMPTY PATTERN
+	local name=$1 kernel=$2 pattern=$3 esp log files=()
+	printf 'title broken\nlinux /kernel.elf\noptions x\n' >"$T/broken.conf"
+	files=("$EFI=/EFI/BOOT/BOOTX64.EFI" "$T/broken.conf=/loader/entries/broken.conf"
+		"$T/fallback.nsh=/startup.nsh")
+	[ -n "$kernel" ] && files+=("$kernel=/kernel.elf")
+	esp=$T/$name.img
+	"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "${files[@]}"
+	log=$BOOT_LOG_DIR/$name.log
+	ovmf_run "$name" "$log" "$esp"
+	if ! grep -aq "pvhboot: error: .*$pattern" "$log"; then
+		tap_not_ok "$name" "no 'pvhboot: error:' matching '$pattern'" "$log"
+		return 1
+	fi
+	if ! grep -aq FIRMWARE-CONTINUED "$log"; then
+		tap_not_ok "$name" "the firmware did not go on to its next boot option" "$log"
+		return 1
+	fi
+	tap_ok "$name" "$(grep -a 'pvhboot: error:' "$log" | head -n1 | tr -d '\r' | cut -c1-100)"
+}
+uefi_error_case uefi-err-missing "" "kernel.elf: cannot open" || status=1
+uefi_error_case uefi-err-truncated "$truncated" "elf: " || status=1
+uefi_error_case uefi-err-not-pvh "$BOOT_BUILD/pvh-inspect" "not a PVH kernel" || status=1
+uefi_error_case uefi-err-huge "$huge" "segment" || status=1
+exit $status
