@@ -54,7 +54,7 @@ EFI64_CFLAGS := $(COMMON) $(WARN) -m64 -O2 -ffreestanding -nostdinc -isystem $(G
 	-fno-delete-null-pointer-checks
 EFI64_ASFLAGS := -m64 -Isrc -isystem $(B)/include -MMD -MP -D__ASSEMBLY__
 HOST_CFLAGS := $(COMMON) $(WARN) -O2 -D_GNU_SOURCE
-SAN_CFLAGS  := $(COMMON) $(WARN) -O1 -D_GNU_SOURCE -fsanitize=address,undefined \
+SAN_CFLAGS  := $(COMMON) $(WARN) -O1 -D_GNU_SOURCE -DTEST_DIR='"$(CURDIR)/tests/unit"' -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=address,undefined
 

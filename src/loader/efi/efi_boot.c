@@ -310,6 +310,20 @@ static void report_plan(const struct efi_selection *sel)
 		   (unsigned long long)g.plan.bytes_zeroed);
 	if (sel->debug) {
 		char line[96];
+		/* The raw map, one descriptor a line: tests/unit/data/ holds such dumps. */
+		size_t count = 0;
+		struct err e2;
+		err_clear(&e2);
+		if (!efi_memmap_check(g.map_size, g.desc_size, &count, &e2)) {
+			for (size_t i = 0; i < count; i++) {
+				struct efi_memdesc d;
+				if (efi_memmap_get(g.map_buf, g.desc_size, i, &d, &e2))
+					break;
+				efi_printf("efi-memmap: %2u %016llx %llx %llx %s\n", d.type,
+					   (unsigned long long)d.start, (unsigned long long)d.pages,
+					   (unsigned long long)d.attribute, efi_memtype_name(d.type));
+			}
+		}
 		efi_printf("pvhboot: memory map for the kernel (%u entries, from %llu EFI "
 			   "descriptors):\n", g.handover.n,
 			   (unsigned long long)(g.map_size / g.desc_size));
