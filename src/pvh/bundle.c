@@ -9,6 +9,7 @@
  * bytes that remain before it is used.
  */
 #include "pvh/bundle.h"
+#include "lib/hex.h"
 
 #define ULL(v) ((unsigned long long)(v))
 
@@ -53,24 +54,7 @@ bool bundle_detect(const void *buf, uint64_t size)
 
 static bool bundle_hex(const uint8_t *p, uint32_t *out)
 {
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < 8; i++) {
-		uint8_t c = p[i];
-		uint32_t d;
-
-		if (c >= '0' && c <= '9')
-			d = (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (uint32_t)(c - 'A' + 10);
-		else
-			return false;
-		v = (v << 4) | d;
-	}
-	*out = v;
-	return true;
+	return hex_parse_u32((const char *)p, out);
 }
 
 /* name[0..len) has no NUL and name[len] is one. */

@@ -5,6 +5,7 @@
  * separated by spaces; a key matches only at the start of a token.
  */
 #include "guest.h"
+#include "lib/hex.h"
 
 static bool is_space(char c)
 {
@@ -56,26 +57,7 @@ bool cmdline_has_token(const char *cmdline, const char *token)
 
 bool cmdline_parse_hex32(const char *s, size_t len, uint32_t *out)
 {
-	uint32_t v = 0;
-
-	if (len != 8)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		uint32_t d;
-
-		if (c >= '0' && c <= '9')
-			d = (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (uint32_t)(c - 'A' + 10);
-		else
-			return false;
-		v = (v << 4) | d;
-	}
-	*out = v;
-	return true;
+	return len == 8 && hex_parse_u32(s, out);
 }
 
 bool cmdline_parse_u32(const char *s, size_t len, uint32_t *out)
