@@ -56,6 +56,36 @@ log=$BOOT_LOG_DIR/uefi-bls.log
 ovmf_run uefi-bls "$log" "$esp"
 boot_expect_pass uefi-bls "$log" || status=1
 
+# 1b. A menu: two entries, timeout 1 s, no key pressed: the default (picked by a
+# glob; not the first in menu order, where newer versions come first) boots
+# after the countdown.
+printf 'timeout 1\ndefault a-*\n' >"$T/menu-loader.conf"
+printf 'title Entry B (wrong one)\nlinux /kernels/guest.elf\noptions expect.mods=9\n' >"$T/b.conf"
+cat >"$T/a.conf" <<EOF2
+title   Entry A (the default)
+linux   /kernels/guest.elf
+initrd  /initrd/one.img
+initrd  /initrd/two.img
+options $guest_args
+EOF2
+esp=$T/menu.img
+"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "$EFI=/EFI/BOOT/BOOTX64.EFI" \
+	"$T/menu-loader.conf=/loader/loader.conf" "$T/a.conf=/loader/entries/a-first.conf" \
+	"$T/b.conf=/loader/entries/b-second.conf" \
+	"$BOOT_GUEST=/kernels/guest.elf" "$BOOT_MOD1=/initrd/one.img" "$BOOT_MOD2=/initrd/two.img"
+log=$BOOT_LOG_DIR/uefi-menu.log
+ovmf_run uefi-menu "$log" "$esp"
+if boot_expect_pass uefi-menu "$log"; then
+	if grep -aq '1\. Entry B (wrong one)' "$log" && grep -aq "booting entry 'a-first'" "$log"; then
+		tap_ok uefi-menu-listed "menu shown, default booted on timeout"
+	else
+		tap_not_ok uefi-menu-listed "menu lines or the default entry missing" "$log"
+		status=1
+	fi
+else
+	status=1
+fi
+
 # 2. Load options from the UEFI shell (no BOOTX64.EFI: OVMF falls back to its shell).
 printf '@echo -off\nfs0:\n\\pvhboot.efi linux=\\guest.elf initrd=\\one.img initrd=\\two.img -- %s\n' \
 	"$guest_args" >"$T/startup.nsh"
@@ -95,6 +125,21 @@ uefi_error_case() { # NAME KERNEL_FILE_OR_EMPTY PATTERN
 	fi
 	tap_ok "$name" "$(grep -a 'pvhboot: error:' "$log" | head -n1 | tr -d '\r' | cut -c1-100)"
 }
+# A configuration error names the file and the line; with no other entry the
+# loader returns to the firmware.
+printf 'title bad\nlinux /kernel.elf\ninitrd\n' >"$T/badline.conf"
+esp=$T/uefi-err-config.img
+"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "$EFI=/EFI/BOOT/BOOTX64.EFI" \
+	"$T/badline.conf=/loader/entries/badline.conf" "$T/fallback.nsh=/startup.nsh"
+log=$BOOT_LOG_DIR/uefi-err-config.log
+ovmf_run uefi-err-config "$log" "$esp"
+if grep -aq 'badline.conf:3' "$log" && grep -aq FIRMWARE-CONTINUED "$log"; then
+	tap_ok uefi-err-config "$(grep -a 'badline.conf:3' "$log" | head -n1 | tr -d '\r' | cut -c1-100)"
+else
+	tap_not_ok uefi-err-config "no 'badline.conf:3' error or no return to the firmware" "$log"
+	status=1
+fi
+
 uefi_error_case uefi-err-missing "" "kernel.elf: cannot open" || status=1
 uefi_error_case uefi-err-truncated "$truncated" "elf: " || status=1
 uefi_error_case uefi-err-not-pvh "$BOOT_BUILD/pvh-inspect" "not a PVH kernel" || status=1

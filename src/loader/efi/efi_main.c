@@ -115,7 +115,7 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 			return EFI_NOT_FOUND;
 		}
 	} else {
-		chosen = menu_pick_default(l.entries, order, l.n, conf.default_pattern);
+		chosen = order[menu_pick_default(l.entries, order, l.n, conf.default_pattern)];
 		if (conf.menu == LOADER_MENU_FORCE || (conf.menu == LOADER_MENU_TIMEOUT && l.n > 1))
 			chosen = efi_menu_run(l.entries, order, l.n, chosen, &conf);
 	}
