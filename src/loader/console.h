@@ -1,6 +1,7 @@
 /*
  * console.h - output to COM1 (8250 UART, 115200 8N1) and to the debug port
- * 0xe9 (QEMU -debugcon, Bochs, Xen's dom0 forwarding) when either is present.
+ * 0xe9 (QEMU -debugcon, Bochs, Xen's forwarding) when either is present,
+ * and an optional sink (Xen's console_io).
  * Used by every 32-bit front end and by the conformance guest.
  */
 #ifndef PVHBOOT_CONSOLE_H
@@ -12,5 +13,13 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 void console_puts(const char *s);
 void console_printf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/*
+ * One more output besides the UART: returns 0 when it took the text, else
+ * it is dropped. While set it replaces port 0xe9 (both would reach the same
+ * Xen console). Used for Xen's console_io by loader_pvh_main().
+ */
+typedef int (*console_sink_fn)(const char *s, size_t n);
+void console_set_sink(console_sink_fn fn);
 
 #endif

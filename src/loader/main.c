@@ -8,6 +8,8 @@
 #include "loader/common/pvh_info.h"
 #include "loader/console.h"
 #include "loader/multiboot/multiboot.h"
+#include "xen/xen_abi.h"
+#include "xen/xen_guest.h"
 
 __attribute__((noreturn)) void loader_multiboot_main(uint32_t magic, uint32_t info);
 __attribute__((noreturn)) void loader_pvh_main(uint32_t start_info);
@@ -54,14 +56,50 @@ void loader_multiboot_main(uint32_t magic, uint32_t info)
 	boot_run(&request, &options);
 }
 
+/* Xen's E820 map of this domain, asked for when pvhboot runs under Xen. */
+static uint8_t xen_e820[MEMMAP_MAX * XEN_E820_ENTRY_SIZE];
+
+/*
+ * Under Xen: install the hypercall page, print through Xen's console and
+ * fetch the domain's memory map, which Xen 4.17's PVH dom0 builder leaves
+ * out of its (version 0) start info. Returns NULL when not under Xen.
+ */
+static const struct pvh_xen *pvh_xen_setup(struct pvh_xen *out)
+{
+	struct xen_cpuid_info xen;
+	uint32_t page, n;
+
+	if (!xen_cpuid_find(xen_cpuid_hw, NULL, &xen))
+		return NULL;
+	*out = (struct pvh_xen){ 0 };
+	if (xen_hypercall_init(&xen, &page)) {
+		console_printf("pvhboot: Xen (CPUID 0x%x) offers no hypercall page\n", xen.base);
+		return out;
+	}
+	console_set_sink(xen_console_write);
+	console_printf("pvhboot: running under Xen %u.%u (CPUID 0x%x), hypercall page at 0x%x "
+		       "(MSR 0x%x)\n",
+		       xen.version >> 16, xen.version & 0xffff, xen.base, page, xen.hypercall_msr);
+	long rc = xen_memory_map(xen_e820, MEMMAP_MAX, &n);
+	if (rc) {
+		console_printf("pvhboot: Xen's XENMEM_memory_map failed: %ld\n", rc);
+		return out;
+	}
+	console_printf("pvhboot: Xen's memory map of this domain: %u entries\n", n);
+	out->e820 = (struct pvh_e820){ .buf = xen_e820, .size = sizeof(xen_e820), .n = n };
+	return out;
+}
+
 void loader_pvh_main(uint32_t start_info)
 {
+	struct pvh_xen xen_buf;
 	struct err err;
 
 	console_init();
 	err_clear(&err);
 	console_puts("pvhboot " PVHBOOT_VERSION ": started through its PVH entry\n");
-	if (pvh_info_parse(&request, &options, &identity, start_info, &err))
+	const struct pvh_xen *xen = pvh_xen_setup(&xen_buf);
+	if (pvh_info_parse_xen(&request, &options, &identity, start_info, xen, &err))
 		loader_fail(&options, err.msg);
 	boot_run(&request, &options);
 }

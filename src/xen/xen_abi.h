@@ -37,6 +37,13 @@ _Static_assert(offsetof(struct hvm_modlist_entry, cmdline_paddr) == 16, "mod cmd
 _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "memmap entry is 24 bytes");
 _Static_assert(offsetof(struct hvm_memmap_table_entry, type) == 16, "memmap type");
 
+/*
+ * XENMEM_memory_map returns entries "in the same format as returned by the
+ * BIOS INT 0x15 EAX=0xE820 call" (xen/memory.h; no public struct): addr
+ * (64 bits), size (64 bits), type (32 bits), packed to 20 bytes.
+ */
+#define XEN_E820_ENTRY_SIZE 20
+
 /* Linux copies the memory map into its 128-entry E820 table without a bound. */
 #define PVH_LINUX_MAX_MEMMAP 128
 

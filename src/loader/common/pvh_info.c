@@ -19,8 +19,56 @@ static int pvh_string(struct bootreq *req, const struct phys_mem *pm, uint64_t a
 	return *out ? 0 : -1;
 }
 
+/* The start info's own map (version 1): hvm_memmap_table_entry, 24 bytes each. */
+static int pvh_si_memmap(struct bootreq *req, const struct phys_mem *pm,
+			 const struct hvm_start_info *si, struct err *err)
+{
+	if (si->memmap_entries > PVH_MAX_VMM_MEMMAP)
+		return err_fail(err, "pvh: memmap_entries %u, at most %d", si->memmap_entries,
+				PVH_MAX_VMM_MEMMAP);
+	const uint8_t *mm = phys_map(pm, si->memmap_paddr,
+				     (uint64_t)si->memmap_entries * sizeof(struct hvm_memmap_table_entry));
+	if (!mm)
+		return err_fail(err, "pvh: memory map at 0x%llx (%u entries) not readable",
+				(unsigned long long)si->memmap_paddr, si->memmap_entries);
+	for (uint32_t i = 0; i < si->memmap_entries; i++) {
+		const uint8_t *e = mm + i * sizeof(struct hvm_memmap_table_entry);
+		if (bootreq_add_ram(req, le64(e), le64(e + 8), le32(e + 16), err))
+			return -1;
+	}
+	return 0;
+}
+
+int pvh_e820_add(struct bootreq *req, const struct pvh_e820 *e820, struct err *err)
+{
+	uint64_t bytes = (uint64_t)e820->n * XEN_E820_ENTRY_SIZE;
+
+	if (e820->n == 0)
+		return err_fail(err, "pvh: xen memory map has no entries");
+	if (e820->n > PVH_MAX_VMM_MEMMAP)
+		return err_fail(err, "pvh: xen memory map nr_entries %u, at most %d", e820->n,
+				PVH_MAX_VMM_MEMMAP);
+	if (bytes > e820->size)
+		return err_fail(err, "pvh: xen memory map nr_entries %u (0x%llx bytes) beyond its "
+				     "buffer of 0x%zx bytes",
+				e820->n, (unsigned long long)bytes, e820->size);
+	for (uint32_t i = 0; i < e820->n; i++) {
+		const uint8_t *e = e820->buf + (size_t)i * XEN_E820_ENTRY_SIZE;
+		if (bootreq_add_ram(req, le64(e), le64(e + 8), le32(e + 16), err))
+			return -1;
+	}
+	return 0;
+}
+
 int pvh_info_parse(struct bootreq *req, struct loader_options *opts, const struct phys_mem *pm,
 		   uint32_t si_addr, struct err *err)
+{
+	return pvh_info_parse_xen(req, opts, pm, si_addr, NULL, err);
+}
+
+int pvh_info_parse_xen(struct bootreq *req, struct loader_options *opts,
+		       const struct phys_mem *pm, uint32_t si_addr, const struct pvh_xen *xen,
+		       struct err *err)
 {
 	struct hvm_start_info si;
 	const void *p = phys_map(pm, si_addr, sizeof(si));
@@ -34,6 +82,7 @@ int pvh_info_parse(struct bootreq *req, struct loader_options *opts, const struc
 				XEN_HVM_START_MAGIC_VALUE);
 	req->si_flags = si.flags;
 	req->rsdp = si.rsdp_paddr;
+	bool ignore_module_cmdlines = xen && (si.flags & SIF_INITDOMAIN);
 
 	const char *vmm_cmdline;
 	if (pvh_string(req, pm, si.cmdline_paddr, "cmdline", &vmm_cmdline, err))
@@ -44,22 +93,16 @@ int pvh_info_parse(struct bootreq *req, struct loader_options *opts, const struc
 	if (!kernel_cmdline)
 		return -1;
 
-	if (si.version < 1 || si.memmap_entries == 0)
+	bool si_has_map = si.version >= 1 && si.memmap_entries != 0;
+	if (!si_has_map && xen && xen->e820.n) {
+		if (pvh_e820_add(req, &xen->e820, err))
+			return -1;
+	} else if (!si_has_map) {
 		return err_fail(err, "pvh: start info version %u without a memory map "
 				     "(memmap_entries %u): cannot place the kernel",
 				si.version, si.version >= 1 ? si.memmap_entries : 0);
-	if (si.memmap_entries > PVH_MAX_VMM_MEMMAP)
-		return err_fail(err, "pvh: memmap_entries %u, at most %d", si.memmap_entries,
-				PVH_MAX_VMM_MEMMAP);
-	const uint8_t *mm = phys_map(pm, si.memmap_paddr,
-				     (uint64_t)si.memmap_entries * sizeof(struct hvm_memmap_table_entry));
-	if (!mm)
-		return err_fail(err, "pvh: memory map at 0x%llx (%u entries) not readable",
-				(unsigned long long)si.memmap_paddr, si.memmap_entries);
-	for (uint32_t i = 0; i < si.memmap_entries; i++) {
-		const uint8_t *e = mm + i * sizeof(struct hvm_memmap_table_entry);
-		if (bootreq_add_ram(req, le64(e), le64(e + 8), le32(e + 16), err))
-			return -1;
+	} else if (pvh_si_memmap(req, pm, &si, err)) {
+		return -1;
 	}
 
 	if (si.nr_modules == 0)
@@ -84,6 +127,8 @@ int pvh_info_parse(struct bootreq *req, struct loader_options *opts, const struc
 					(unsigned long long)blob.addr, (unsigned long long)blob.size);
 		if (pvh_string(req, pm, le64(m + 16), "module cmdline", &blob.cmdline, err))
 			return -1;
+		if (ignore_module_cmdlines)
+			blob.cmdline = "";
 		fmt_snprintf(label, sizeof(label), "module %u", i);
 		blob.name = bootreq_strdup(req, label, sizeof(label), err);
 		if (!blob.name)
