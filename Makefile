@@ -98,7 +98,8 @@ help:
 	@echo '  make demo        boot Debian'"'"'s kernel to userspace through OVMF + pvhboot.efi, then time the paths'
 	@echo '  make unit        host unit tests of the core (ASan+UBSan)'
 	@echo '  make fuzz        run each fuzz target with libFuzzer (FUZZ_SECONDS=N, default 30)'
-	@echo '  make fuzz-replay replay the seed corpus under ASan+UBSan'
+	@echo '  make fuzz-replay replay the seed corpus and tests/fuzz/regress under ASan+UBSan'
+	@echo '  make lint        cppcheck and clang-tidy over src/ and tests/'
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
@@ -211,11 +212,17 @@ unit: $(B)/unit-tests
 	$(Q)PVH_TEST_VMLINUX=$(CURDIR)/cache/kernel/vmlinux $(B)/unit-tests
 
 fuzz-replay: $(addprefix $(B)/fuzz-replay-,$(FUZZ_TARGETS))
-	$(Q)for t in $(FUZZ_TARGETS); do $(B)/fuzz-replay-$$t tests/fuzz/corpus/$$t $(B)/fuzz-corpus/$$t || exit 1; done
+	$(Q)for t in $(FUZZ_TARGETS); do $(B)/fuzz-replay-$$t tests/fuzz/corpus/$$t $(B)/fuzz-corpus/$$t \
+	  tests/fuzz/regress/$$t || exit 1; done
 
 FUZZ_SECONDS ?= 30
 fuzz:
 	$(Q)scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# cppcheck + clang-tidy over src/ and tests/; suppressions are justified in
+# .clang-tidy and scripts/cppcheck.supp.
+lint:
+	$(Q)scripts/lint.sh
 
 boot-tests: all
 	$(Q)tests/boot/run.sh

@@ -5,7 +5,8 @@ set -eu
 
 PKGS="gcc gcc-multilib binutils make libcriterion-dev libxen-dev
 qemu-system-x86 grub-pc-bin grub-common xorriso mtools cpio xz-utils
-busybox-static ovmf gnu-efi clang llvm"
+busybox-static ovmf gnu-efi clang llvm libclang-rt-14-dev
+cppcheck clang-tidy"
 
 missing=""
 for p in $PKGS; do

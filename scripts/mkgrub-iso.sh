@@ -17,6 +17,6 @@ for f in "$@"; do
 	esac
 done
 # Only the modules the configurations use: a smaller image builds and boots faster.
-grub-mkrescue -o "$out" --install-modules="multiboot multiboot2 linux normal serial terminal echo iso9660 biosdisk part_msdos all_video test" \
+grub-mkrescue -o "$out" --install-modules="multiboot multiboot2 linux normal serial terminal echo iso9660 biosdisk part_msdos all_video test gzio" \
 	"$dir" >/dev/null 2>"$out.log" || { cat "$out.log" >&2; exit 1; }
 rm -f "$out.log"

@@ -38,7 +38,8 @@ for src in tests/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)
 	t=${t#fuzz_}
 	if make --no-print-directory "build/fuzz-replay-$t" >/dev/null &&
-		"build/fuzz-replay-$t" "tests/fuzz/corpus/$t" "build/fuzz-corpus/$t"; then
+		"build/fuzz-replay-$t" "tests/fuzz/corpus/$t" "build/fuzz-corpus/$t" \
+			"tests/fuzz/regress/$t"; then
 		echo "ok - fuzz replay $t"
 		count 1 0
 	else

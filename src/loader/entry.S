@@ -21,6 +21,25 @@
 	.long pvh_entry
 	.balign 4
 
+#ifdef PVHBOOT_BENCH
+/*
+ * Bench build only (make bench): the TSC at the loader's first instant,
+ * once %eax/%ebx are saved (rdtsc clobbers %eax/%edx). In .data, not the
+ * BSS, which is cleared just after; boot.c reports it.
+ */
+	.section .data
+	.balign 8
+	.globl bench_tsc_entry
+bench_tsc_entry:
+	.quad 0
+
+.macro BENCH_STAMP_ENTRY
+	rdtsc
+	mov %eax, bench_tsc_entry
+	mov %edx, bench_tsc_entry + 4
+.endm
+#endif
+
 	.section .text.entry, "ax"
 	.code32
 	.globl mb_entry, pvh_entry
@@ -30,6 +49,9 @@ mb_entry:
 	cld
 	mov %eax, %esi                  /* magic */
 	mov %ebx, %ebp                  /* boot information */
+#ifdef PVHBOOT_BENCH
+	BENCH_STAMP_ENTRY
+#endif
 	mov $__bss_start, %edi
 	mov $__bss_end, %ecx
 	sub %edi, %ecx
@@ -45,6 +67,9 @@ pvh_entry:
 	cli
 	cld
 	mov %ebx, %ebp                  /* hvm_start_info */
+#ifdef PVHBOOT_BENCH
+	BENCH_STAMP_ENTRY
+#endif
 	mov $__bss_start, %edi
 	mov $__bss_end, %ecx
 	sub %edi, %ecx

@@ -459,8 +459,9 @@ Test(plan, property_random_layouts, .timeout = 120)
 	const char *env = getenv("PVH_PLAN_SEED");
 	const uint64_t seed = env ? strtoull(env, NULL, 0) : 0x5eed0001;
 	struct tp_rng rng = { seed };
-	unsigned ok = 0, staged = 0, failed = 0;
+	unsigned ok = 0, staged = 0, failed = 0, with_min = 0;
 	const unsigned cases = 4000;
+	double ratio_min = 0, ratio_sum = 0, ratio_max = 0;
 
 	for (unsigned c = 0; c < cases; c++) {
 		tp_random_case(&rng);
@@ -478,8 +479,39 @@ Test(plan, property_random_layouts, .timeout = 120)
 			     "seed 0x%llx case %u: %s", (unsigned long long)seed, c, tp_why);
 		ok++;
 		staged += tp_plan.bytes_staged != 0;
+
+		/*
+		 * Copy cost: the bytes that must move are the file bytes of
+		 * segments not already at their destination and the modules
+		 * the plan moved; anything beyond that must be staging.
+		 */
+		uint64_t minimum = 0;
+
+		for (unsigned i = 0; i < tp_in.nsegments; i++)
+			if (tp_in.segments[i].src != tp_in.segments[i].dst)
+				minimum += tp_in.segments[i].filesz;
+		for (unsigned i = 0; i < tp_in.nmodules; i++)
+			if (tp_plan.module_addr[i] != tp_in.modules[i].addr)
+				minimum += tp_in.modules[i].size;
+		if (tp_plan.bytes_copied != minimum + tp_plan.bytes_staged)
+			tp_dump();
+		cr_assert_eq(tp_plan.bytes_copied, minimum + tp_plan.bytes_staged,
+			     "seed 0x%llx case %u: copied 0x%llx, minimum 0x%llx + staged 0x%llx",
+			     (unsigned long long)seed, c, (unsigned long long)tp_plan.bytes_copied,
+			     (unsigned long long)minimum, (unsigned long long)tp_plan.bytes_staged);
+		if (minimum) {
+			double r = (double)tp_plan.bytes_copied / (double)minimum;
+
+			ratio_min = with_min == 0 || r < ratio_min ? r : ratio_min;
+			ratio_max = r > ratio_max ? r : ratio_max;
+			ratio_sum += r;
+			with_min++;
+		}
 	}
 	cr_log_info("plan property: %u ok (%u staged), %u refused", ok, staged, failed);
+	/* One line on stdout, so `make unit` shows the cost of staging. */
+	printf("plan property: bytes copied / minimum over %u plans: min %.3f avg %.3f max %.3f\n",
+	       with_min, ratio_min, with_min ? ratio_sum / with_min : 0.0, ratio_max);
 	/* The generator must reach the interesting cases, or the test proves little. */
 	cr_assert_geq(ok, cases / 3, "only %u of %u cases planned", ok, cases);
 	cr_assert_geq(staged, 50, "only %u plans needed staging", staged);
