@@ -40,6 +40,22 @@ bench_tsc_entry:
 .endm
 #endif
 
+/*
+ * Clear the BSS (it holds our stack) with registers alone, then take the
+ * stack. %esi and %ebp (what the loader handed over) are preserved.
+ */
+.macro ENTER_C_ENVIRONMENT
+#ifdef PVHBOOT_BENCH
+	BENCH_STAMP_ENTRY
+#endif
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %edi, %ecx
+	xor %eax, %eax
+	rep stosb
+	mov $__stack_top, %esp
+.endm
+
 	.section .text.entry, "ax"
 	.code32
 	.globl mb_entry, pvh_entry
@@ -49,15 +65,7 @@ mb_entry:
 	cld
 	mov %eax, %esi                  /* magic */
 	mov %ebx, %ebp                  /* boot information */
-#ifdef PVHBOOT_BENCH
-	BENCH_STAMP_ENTRY
-#endif
-	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
-	xor %eax, %eax
-	rep stosb
-	mov $__stack_top, %esp
+	ENTER_C_ENVIRONMENT
 	push %ebp
 	push %esi
 	call loader_multiboot_main      /* (magic, info); does not return */
@@ -67,15 +75,7 @@ pvh_entry:
 	cli
 	cld
 	mov %ebx, %ebp                  /* hvm_start_info */
-#ifdef PVHBOOT_BENCH
-	BENCH_STAMP_ENTRY
-#endif
-	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
-	xor %eax, %eax
-	rep stosb
-	mov $__stack_top, %esp
+	ENTER_C_ENVIRONMENT
 	push %ebp
 	call loader_pvh_main            /* (start_info); does not return */
 	jmp cpu_halt_forever
