@@ -112,6 +112,33 @@ static void report_read(const char *what, const char *path, uint64_t bytes, uint
 		   (unsigned long long)bytes, (unsigned long long)ms);
 }
 
+/*
+ * Take the conventional pages of a destination the firmware partly holds,
+ * so that no later allocation (staging buffers, initrds, the pool) lands
+ * there: those would have to be moved out of the kernel's way. Best effort:
+ * a page we cannot take only costs a copy later.
+ */
+static void reserve_free_parts(uint64_t start, uint64_t end)
+{
+	size_t count = 0;
+	struct err ignore;
+
+	err_clear(&ignore);
+	if (efi_memmap_check(g.map_size, g.desc_size, &count, &ignore))
+		return;
+	for (size_t i = 0; i < count; i++) {
+		struct efi_memdesc d;
+		if (efi_memmap_get(g.map_buf, g.desc_size, i, &d, &ignore))
+			return;
+		uint64_t lo = d.start, hi = d.start + d.pages * PAGE;
+		if (d.type != EFI_MT_CONVENTIONAL || hi <= start || lo >= end)
+			continue;
+		lo = lo > start ? lo : start;
+		hi = hi < end ? hi : end;
+		alloc_pages(AllocateAddress, &lo, hi - lo);
+	}
+}
+
 /* Each load segment: straight to its destination if that is free memory, else a buffer. */
 static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 {
@@ -141,6 +168,7 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 				memset((uint8_t *)(uintptr_t)s->paddr + s->filesz, 0, s->memsz - s->filesz);
 		} else {
 			/* Firmware holds part of it until ExitBootServices: the hand-off moves it. */
+			reserve_free_parts(start, end);
 			uint64_t buf = BELOW_4G;
 			st = alloc_pages(AllocateMaxAddress, &buf, s->filesz ? s->filesz : 1);
 			if (EFI_ERROR(st)) {
