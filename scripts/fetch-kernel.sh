@@ -5,11 +5,23 @@
 #   cache/kernel/vmlinuz   the bzImage as Debian ships it
 #   cache/kernel/vmlinux   the ELF inside it (PVH note, entry 0x1000850 in 6.1)
 #   cache/kernel/version   the package's kernel version
+#   cache/kernel/config    the kernel's build configuration (boot/config-*)
+#   cache/kernel/modules/  the Xen dom0 drivers Debian builds as modules
+#                          (xen-evtchn, xen-privcmd, xenfs, xen-gntdev,
+#                          xen-gntalloc: scripts/mkdom0-initramfs.sh)
+# All of them come from one package, so the modules match the vmlinux.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/cache/kernel"
-[ -s "$out/vmlinux" ] && [ -s "$out/vmlinuz" ] && exit 0
+xen_modules="xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc"
+cache_complete() {
+	[ -s "$out/vmlinux" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/config" ] || return 1
+	for m in $xen_modules; do
+		[ -s "$out/modules/$m.ko" ] || return 1
+	done
+}
+cache_complete && exit 0
 mkdir -p "$out"
 work=$(mktemp -d)
 chmod 755 "$work" # apt-get download runs as _apt
@@ -31,5 +43,13 @@ vmlinuz=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
 cp "$vmlinuz" "$work/vmlinuz"
 "$top/scripts/extract-vmlinux.sh" "$work/vmlinuz" "$work/vmlinux"
 basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$work/version"
-mv "$work/vmlinuz" "$work/vmlinux" "$work/version" "$out/"
+cp "$(ls "$work"/root/boot/config-* | head -n1)" "$work/config"
+mkdir "$work/modules"
+for m in $xen_modules; do
+	ko=$(find "$work"/root/lib/modules/*/kernel/drivers/xen -name "$m.ko" | head -n1)
+	[ -n "$ko" ] || { echo "fetch-kernel: no $m.ko in $(basename "$deb")" >&2; exit 1; }
+	cp "$ko" "$work/modules/"
+done
+rm -rf "$out/modules"
+mv "$work/vmlinuz" "$work/vmlinux" "$work/version" "$work/config" "$work/modules" "$out/"
 echo "fetch-kernel: cached $out/vmlinux ($(stat -c %s "$out/vmlinux") bytes, $(cat "$out/version"))"
