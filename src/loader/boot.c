@@ -150,7 +150,7 @@ void boot_run(struct bootreq *req, const struct loader_options *opts)
 			console_printf("pvhboot:   %s\n", line);
 		}
 	}
-	if (boot_prepare(bp, req, &image, 1, BOOT_HANDOFF_RESERVE, &err))
+	if (boot_prepare(bp, req, &image, 1, "pvhboot itself", BOOT_HANDOFF_RESERVE, &err))
 		loader_fail(opts, err.msg);
 	report(bp, req, opts);
 #ifdef PVHBOOT_BENCH

@@ -70,10 +70,11 @@ static int plan_check_segment(const struct plan_input *in, unsigned i, struct er
 	for (unsigned b = 0; b < in->nbusy; b++)
 		if (plan_overlaps(dst, in->busy[b]))
 			return err_fail(err,
-					"plan: segment %u [0x%llx, 0x%llx) overlaps busy range "
+					"plan: segment %u [0x%llx, 0x%llx) overlaps %s "
 					"[0x%llx, 0x%llx)",
-					i, ULL(dst.start), ULL(dst.end), ULL(in->busy[b].start),
-					ULL(in->busy[b].end));
+					i, ULL(dst.start), ULL(dst.end),
+					in->busy_name[b] ? in->busy_name[b] : "busy range",
+					ULL(in->busy[b].start), ULL(in->busy[b].end));
 	for (unsigned j = 0; j < i; j++)
 		if (plan_seg_dst(&in->segments[j], &other) && plan_overlaps(dst, other))
 			return err_fail(err,

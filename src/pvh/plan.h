@@ -60,6 +60,7 @@ struct plan_input {
 	struct plan_module modules[PLAN_MAX_MODULES];
 	unsigned nbusy;
 	struct range busy[PLAN_MAX_BUSY]; /* never written: the loader image... */
+	const char *busy_name[PLAN_MAX_BUSY]; /* for messages; NULL: "busy range" */
 	uint64_t bootdata_size;           /* placed below 1 GiB, 8-aligned */
 	uint64_t handoff_size;            /* placed below 1 GiB, 16-aligned */
 };

@@ -96,7 +96,7 @@ static void lf_prepare(struct bootreq *req)
 	struct err err;
 
 	err_clear(&err);
-	if (boot_prepare(&bp, req, NULL, 0, HANDOFF_AREA_SIZE, &err)) {
+	if (boot_prepare(&bp, req, NULL, 0, NULL, HANDOFF_AREA_SIZE, &err)) {
 		lf_check(err.set && err.msg[0]);
 		return;
 	}

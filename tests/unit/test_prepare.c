@@ -192,7 +192,7 @@ Test(prepare, elf_kernel_and_modules)
 	req.rsdp = 0xf5a40;
 	req.si_flags = 1;
 
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
 
 	cr_assert_eq(bp.entry, ENTRY);
 	cr_assert_eq(bp.elf.nsegments, 2);
@@ -259,7 +259,7 @@ Test(prepare, start_info_from_the_request)
 	build_kernel(true);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	give_module(0x3000000, 0x5000, 10, "sha=1");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
 	cr_assert_leq(bp.si_bytes, sizeof(block));
 	cr_assert_eq(si_build(block, bp.si_bytes, bp.plan.bootdata_addr, &bp.si, &err), 0, "%s",
 		     err.msg);
@@ -288,7 +288,7 @@ Test(prepare, rsdp_copy_follows_start_info)
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	req.have_rsdp_copy = true;
 	memcpy(req.rsdp_copy, "RSD PTR ", 8);
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
 	uint64_t si_rounded = (bp.si_bytes + 15) & ~15ull;
 	cr_assert_eq(bp.pin.bootdata_size, si_rounded + 64);
 	cr_assert_eq(bp.rsdp_copy_addr, bp.plan.bootdata_addr + si_rounded);
@@ -305,7 +305,7 @@ Test(prepare, long_memory_map_fitted_to_linux)
 	/* 200 small reserved holes high in RAM: more than Linux's 128 entries. */
 	for (unsigned i = 0; i < 200; i++)
 		cr_assert_eq(bootreq_add_ram(&req, 0x3800000 + i * 0x2000ull, 0x1000, 2, &err), 0);
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
 	cr_assert_leq(bp.map.n, PVH_LINUX_MAX_MEMMAP);
 	cr_assert(memmap_is_ram(&bp.map, (struct range){ KPADDR, KPADDR + TEXT_SIZE + DATA_MEMSZ }));
 	/* No hole may read as RAM. */
@@ -322,7 +322,7 @@ Test(prepare, not_a_pvh_kernel)
 	prepare_setup();
 	build_kernel(false);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	cr_assert_str_eq(err.msg, "vmlinux: no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel");
 }
 
@@ -331,7 +331,7 @@ Test(prepare, malformed_elf_named)
 	prepare_setup();
 	build_kernel(true);
 	give_kernel(kernel_elf.buf, 40, "vmlinux", ""); /* shorter than the ELF32 header */
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	cr_assert(strncmp(err.msg, "vmlinux: elf: ", 14) == 0, "got: %s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "0x28"), "names the size: %s", err.msg);
 
@@ -339,7 +339,7 @@ Test(prepare, malformed_elf_named)
 	build_kernel(true);
 	eb_set_phdr(&kernel_elf, 1, EB_P_FILESZ, 0x100000); /* data runs past the file */
 	give_kernel(kernel_elf.buf, kernel_elf.size, "module 0", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	cr_assert(strncmp(err.msg, "module 0: elf: phdr 1: ", 23) == 0, "got: %s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "p_filesz"), "got: %s", err.msg);
 }
@@ -347,7 +347,7 @@ Test(prepare, malformed_elf_named)
 Test(prepare, no_kernel)
 {
 	prepare_setup();
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	cr_assert_str_eq(err.msg, "multiboot2: no kernel given");
 }
 
@@ -360,7 +360,7 @@ Test(prepare, too_many_busy_ranges)
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	for (unsigned i = 0; i < ARRAY_SIZE(many); i++)
 		many[i] = (struct range){ 0x200000 + i * 0x1000ull, 0x200800 + i * 0x1000ull };
-	cr_assert_eq(boot_prepare(&bp, &req, many, ARRAY_SIZE(many), 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, many, ARRAY_SIZE(many), NULL, 0x1000, &err), -1);
 	cr_assert_str_eq(err.msg, "prepare: 17 busy ranges, at most 16");
 }
 
@@ -370,7 +370,7 @@ Test(prepare, kernel_destination_not_ram)
 	build_kernel(true);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	cr_assert_eq(bootreq_add_ram(&req, KPADDR + 0x1000, 0x1000, 2, &err), 0);
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	/* Plan errors are named by the kernel too. */
 	cr_assert_str_eq(err.msg, "vmlinux: plan: segment 1 [0x1001000, 0x1003000) is not RAM");
 }
@@ -466,7 +466,7 @@ Test(prepare, bundle_expanded_and_loaded)
 	give_kernel(cpio, cpio_size, "bundle.cpio", "quiet");
 	give_module(0x3000000, 0x3000, 30, "given-after"); /* a module handed in besides */
 
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
 
 	size_t koff = cpio_data_offset("./kernel");
 	cr_assert_str_eq(req.kernel.name, "bundle.cpio:kernel");
@@ -525,7 +525,7 @@ Test(prepare, bundle_errors)
 	cpio_text("cmdline", "x");
 	cpio_trailer();
 	give_kernel(cpio, cpio_size, "b.cpio", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	cr_assert(strncmp(err.msg, "bundle: ", 8) == 0, "got: %s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "kernel"), "got: %s", err.msg);
 
@@ -549,6 +549,19 @@ Test(prepare, bundle_errors)
 	cpio_file("kernel", kernel_elf.buf, kernel_elf.size);
 	cpio_trailer();
 	give_kernel(cpio, cpio_size, "b.cpio", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
 	cr_assert_str_eq(err.msg, "b.cpio:kernel: no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel");
+}
+
+Test(prepare, kernel_over_the_loader_is_named)
+{
+	prepare_setup();
+	build_kernel(true);
+	/* The data segment (phdr 1) linked where the loader itself lives. */
+	eb_set_phdr(&kernel_elf, 1, EB_P_PADDR, BUSY_START + 0x1000);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert(strncmp(err.msg, "vmlinux: plan: segment 1 ", 25) == 0, "got: %s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "overlaps pvhboot itself [0x100000, 0x140000)"),
+			   "got: %s", err.msg);
 }

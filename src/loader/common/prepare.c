@@ -101,7 +101,7 @@ static int prepare_kernel(struct boot_prepared *bp, struct bootreq *req, struct 
 }
 
 int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct range *busy,
-		 unsigned nbusy, uint64_t handoff_size, struct err *err)
+		 unsigned nbusy, const char *busy_name, uint64_t handoff_size, struct err *err)
 {
 	memset(bp, 0, sizeof(*bp));
 	if (!req->have_kernel)
@@ -137,8 +137,10 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 	if (nbusy > PLAN_MAX_BUSY)
 		return err_fail(err, "prepare: %u busy ranges, at most %d", nbusy, PLAN_MAX_BUSY);
 	pin->nbusy = nbusy;
-	for (unsigned i = 0; i < nbusy; i++)
+	for (unsigned i = 0; i < nbusy; i++) {
 		pin->busy[i] = busy[i];
+		pin->busy_name[i] = busy_name;
+	}
 
 	bp->si.flags = req->si_flags;
 	bp->si.cmdline = req->kernel.cmdline;

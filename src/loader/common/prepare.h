@@ -29,11 +29,12 @@ struct boot_prepared {
 };
 
 /*
- * busy: ranges that must never be written (the loader image). handoff_size:
- * bytes to reserve for the hand-off stub and its block.
+ * busy: ranges that must never be written (the loader image), named
+ * busy_name in messages. handoff_size: bytes to reserve for the hand-off
+ * stub and its block.
  */
 int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct range *busy,
-		 unsigned nbusy, uint64_t handoff_size, struct err *err);
+		 unsigned nbusy, const char *busy_name, uint64_t handoff_size, struct err *err);
 
 /* Unpack a bundle given as the kernel: kernel, command line, modules first. */
 int boot_expand_bundle(struct bootreq *req, struct err *err);
