@@ -88,7 +88,7 @@ CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
 IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvhboot.efi
 TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle
 
-.PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel help clean lint layering
+.PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel xen help clean lint layering
 all: $(TOOLS) $(IMAGES) layering
 
 help:
@@ -103,10 +103,14 @@ help:
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
+	@echo '  make xen         fetch Debian 12'"'"'s Xen 4.17 hypervisor into cache/xen/'
 	@echo '  make deps        apt-get install what the build and tests need'
 	@echo '  make clean       remove build/'
 	@echo 'Images: build/pvhboot.elf (multiboot1/2 + PVH), build/pvhboot-pvh.elf (PVH only),'
-	@echo '        build/pvh-testguest.elf (conformance guest). Tools: build/pvh-inspect, build/pvh-bundle.'
+	@echo '        build/pvhboot.efi (UEFI), build/pvh-testguest.elf (conformance guest).'
+	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle.'
+	@echo 'Scripts: scripts/fetch-kernel.sh, fetch-xen.sh, mkinitramfs.sh, mkesp.sh, mkgrub-iso.sh,'
+	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README).'
 	@echo 'Variables: V=1 shows commands.'
 
 deps:
@@ -114,6 +118,9 @@ deps:
 
 kernel:
 	$(Q)scripts/fetch-kernel.sh
+
+xen:
+	$(Q)scripts/fetch-xen.sh
 
 $(XEN_LINK):
 	@test -f $(XEN_INC_DIR)/arch-x86/hvm/start_info.h || \
