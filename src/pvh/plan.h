@@ -75,6 +75,7 @@ struct plan_op {
 	uint64_t src; /* 0 for PLAN_ZERO */
 	uint64_t len;
 	uint32_t kind;
+	uint32_t reserved; /* 0; spelled out so copies carry no indeterminate padding */
 };
 
 struct plan {

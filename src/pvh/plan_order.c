@@ -83,7 +83,7 @@ static int op_stage(struct plan *plan, unsigned done, unsigned victim, const str
 		    struct freemem_avoid *avoid, struct err *err)
 {
 	struct plan_op *op = &plan->ops[victim];
-	struct plan_op stage = { 0, op->src, op->len, PLAN_COPY };
+	struct plan_op stage = { 0, op->src, op->len, PLAN_COPY, 0 };
 	struct range r;
 
 	if (plan->nops == PLAN_MAX_OPS)
