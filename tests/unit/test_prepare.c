@@ -517,6 +517,19 @@ Test(prepare, bundle_without_own_cmdline_keeps_given_one)
 	cr_assert_eq(req.kernel.addr, KBLOB + cpio_data_offset("kernel"));
 }
 
+Test(prepare, bundle_empty_cmdline_member_adds_nothing)
+{
+	prepare_setup();
+	build_kernel(true);
+	cpio_size = 0;
+	cpio_text("cmdline", "\n");
+	cpio_file("kernel", kernel_elf.buf, kernel_elf.size);
+	cpio_trailer();
+	give_kernel(cpio, cpio_size, NULL, "from-the-vmm");
+	cr_assert_eq(boot_expand_bundle(&req, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(req.kernel.cmdline, "from-the-vmm"); /* no leading space */
+}
+
 Test(prepare, bundle_errors)
 {
 	prepare_setup();

@@ -41,7 +41,9 @@ int boot_expand_bundle(struct bootreq *req, struct err *err)
 		const char *own = span_string(req, outer.data, &b.cmdline, err);
 		if (!own)
 			return -1;
-		if (outer.cmdline[0]) {
+		if (!own[0])
+			own = outer.cmdline; /* an empty cmdline member adds nothing */
+		else if (outer.cmdline[0]) {
 			char joined[BOOTREQ_MAX_STRING];
 			size_t n = fmt_snprintf(joined, sizeof(joined), "%s %s", own, outer.cmdline);
 			if (n >= sizeof(joined))
