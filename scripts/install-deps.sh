@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc gcc-multilib binutils make libcriterion-dev libxen-dev
 qemu-system-x86 grub-pc-bin grub-common xorriso mtools cpio xz-utils
-busybox-static ovmf gnu-efi clang llvm libclang-rt-14-dev
+busybox-static ovmf gnu-efi clang llvm libclang-rt-14-dev zstd lz4
 cppcheck clang-tidy"
 
 missing=""
