@@ -210,7 +210,7 @@ $(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
 
 # Named only through the pattern rule below, these would be intermediates
 # that make deletes after linking; keep them so a replay relinks, not recompiles.
-.SECONDARY: $(call san,$(FUZZ_SRCS) tests/fuzz/replay_main.c)
+.SECONDARY: $(call san,$(FUZZ_SRCS) tests/fuzz/replay_main.c) $(addprefix $(B)/fuzz-replay-,$(FUZZ_TARGETS))
 $(B)/fuzz-replay-%: $(call san,tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(CORE_SRCS) $(LOADER_PURE))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^

@@ -41,10 +41,9 @@ fi
 
 mkdir -p "$out"
 work=$(mktemp -d)
-chmod 755 "$work" # apt-get download runs as _apt
 trap 'rm -rf "$work"' EXIT
 echo "fetch-kernel-variant: downloading $pkg"
-(cd "$work" && apt-get download "$pkg")
+"$top/scripts/apt-download.sh" "$work" "$pkg"
 dpkg -x "$work"/*.deb "$work/root"
 vmlinuz=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
 cp "$vmlinuz" "$work/vmlinuz"

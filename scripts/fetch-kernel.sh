@@ -24,7 +24,6 @@ cache_complete() {
 cache_complete && exit 0
 mkdir -p "$out"
 work=$(mktemp -d)
-chmod 755 "$work" # apt-get download runs as _apt
 trap 'rm -rf "$work"' EXIT
 
 # linux-image-amd64 is a metapackage: the real image is its dependency.
@@ -35,7 +34,7 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || { echo "fetch-kernel: cannot resolve linux-image-amd64" >&2; exit 1; }
 echo "fetch-kernel: downloading $pkg (about 70 MB)..."
-(cd "$work" && apt-get download -q "$pkg" >/dev/null)
+"$top/scripts/apt-download.sh" "$work" "$pkg"
 deb=$(ls "$work"/*.deb)
 echo "fetch-kernel: unpacking $(basename "$deb")"
 dpkg -x "$deb" "$work/root"

@@ -11,7 +11,6 @@ out="$top/cache/xen"
 [ -s "$out/xen" ] && exit 0
 mkdir -p "$out"
 work=$(mktemp -d)
-chmod 755 "$work" # apt-get download runs as _apt
 trap 'rm -rf "$work"' EXIT
 
 # The package carries the Xen version in its name (xen-hypervisor-4.17-amd64
@@ -26,8 +25,8 @@ if [ -z "$pkg" ]; then
 	pkg=$(find_pkg)
 fi
 [ -n "$pkg" ] || { echo "fetch-xen: no xen-hypervisor-*-amd64 package known to apt" >&2; exit 1; }
-echo "fetch-xen: downloading $pkg..."
-(cd "$work" && apt-get download -q "$pkg" >/dev/null)
+echo "fetch-xen: downloading Debian's Xen hypervisor ($pkg, about 2 MB)..."
+"$top/scripts/apt-download.sh" "$work" "$pkg"
 deb=$(ls "$work"/*.deb)
 echo "fetch-xen: unpacking $(basename "$deb")"
 dpkg -x "$deb" "$work/root"

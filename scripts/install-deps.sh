@@ -20,5 +20,8 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 echo "install-deps: installing:$missing"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# apt's own progress stays on the terminal: a first run downloads a few
+# hundred MB. The lock timeout lets a concurrent apt run finish first.
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 \
+	--no-install-recommends $missing

@@ -38,7 +38,6 @@ done
 fetch_tools() {
 	local work pkg libs
 	work=$(mktemp -d)
-	chmod 755 "$work" # apt-get download runs as _apt
 	pkg=$(apt-cache search --names-only '^xen-utils-[0-9.]*$' 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n1)
 	if [ -z "$pkg" ]; then
 		apt-get update -qq
@@ -51,8 +50,8 @@ fetch_tools() {
 		sort -u | tr '\n' ' ')
 	echo "mkdom0-initramfs: downloading $pkg $libs"
 	# shellcheck disable=SC2086 # one word per package
-	if ! (cd "$work" && apt-get download -q "$pkg" $libs >/dev/null 2>"$work/err"); then
-		echo "mkdom0-initramfs: apt-get download failed: $(grep -v '^W:' "$work/err" | tail -n1)" >&2
+	if ! "$top/scripts/apt-download.sh" "$work" "$pkg" $libs; then
+		echo "mkdom0-initramfs: apt-get download of $pkg $libs failed (above)" >&2
 		rm -rf "$work"
 		return 1
 	fi

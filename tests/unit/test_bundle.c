@@ -5,6 +5,7 @@
  * dependency), by the system's `cpio -o -H newc`, and by hand for each error.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -329,10 +330,49 @@ static void tb_expect_file(const uint8_t *archive, struct bundle_span s, const c
 	free(want);
 }
 
+/*
+ * Runs the tool in this process with its stdout and stderr sent to files in
+ * the test directory, so expected errors stay out of the test log and can be
+ * checked: out and errs (may be NULL) receive what it printed.
+ */
+static int tb_run_tool_output(int argc, char **argv, char *out, size_t outlen, char *errs,
+			      size_t errlen)
+{
+	char path[2][128];
+	int saved[2], rc;
+	FILE *stream[2] = { stdout, stderr };
+	char *dest[2] = { out, errs };
+	size_t destlen[2] = { outlen, errlen };
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/.tool-%d", tb_dir, i + 1);
+		fflush(stream[i]);
+		saved[i] = dup(i + 1);
+		int fd = open(path[i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		cr_assert(saved[i] >= 0 && fd >= 0, "redirecting fd %d", i + 1);
+		dup2(fd, i + 1);
+		close(fd);
+	}
+	optind = 0; /* getopt starts over for each run */
+	rc = pvh_bundle_main(argc, argv);
+	for (int i = 0; i < 2; i++) {
+		fflush(stream[i]);
+		dup2(saved[i], i + 1);
+		close(saved[i]);
+		FILE *f = fopen(path[i], "r");
+		cr_assert_not_null(f, "%s", path[i]);
+		size_t n = dest[i] ? fread(dest[i], 1, destlen[i] - 1, f) : 0;
+		if (dest[i])
+			dest[i][n] = '\0';
+		fclose(f);
+		unlink(path[i]);
+	}
+	return rc;
+}
+
 static int tb_run_tool(int argc, char **argv)
 {
-	optind = 0; /* getopt starts over for each run */
-	return pvh_bundle_main(argc, argv);
+	return tb_run_tool_output(argc, argv, NULL, 0, NULL, 0);
 }
 
 Test(bundle, tool_round_trip)
@@ -420,13 +460,18 @@ Test(bundle, tool_reserved_names_and_errors)
 
 	snprintf(missing, sizeof(missing), "%s/nope", tb_dir);
 	char *bad[] = { "pvh-bundle", "-o", out, k, missing, NULL };
-	cr_assert_eq(tb_run_tool(5, bad), 1);
+	char said[2048];
+	cr_assert_eq(tb_run_tool_output(5, bad, NULL, 0, said, sizeof(said)), 1);
+	cr_assert(strstr(said, "nope: cannot read") != NULL, "stderr: %s", said);
 	cr_assert_eq(access(out, F_OK), -1, "a failed run leaves no archive");
 
 	char *usage[] = { "pvh-bundle", k, NULL };
-	cr_assert_eq(tb_run_tool(2, usage), 2, "no -o");
+	cr_assert_eq(tb_run_tool_output(2, usage, NULL, 0, said, sizeof(said)), 2, "no -o");
+	cr_assert(strstr(said, "missing -o OUT") != NULL && strstr(said, "usage:") != NULL,
+		  "stderr: %s", said);
 	char *help[] = { "pvh-bundle", "--help", NULL };
-	cr_assert_eq(tb_run_tool(2, help), 0);
+	cr_assert_eq(tb_run_tool_output(2, help, said, sizeof(said), NULL, 0), 0);
+	cr_assert(strncmp(said, "usage: pvh-bundle", 17) == 0, "stdout: %s", said);
 	tb_remove_dir();
 }
 
