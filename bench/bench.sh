@@ -78,9 +78,15 @@ fi
 # In --quick mode only the Markdown table reaches stdout.
 say() { [ $quick = 1 ] || echo "bench: $*" >&2; }
 
+# The bench build's compile lines reach the terminal only with V=1 (make
+# demo shows its table, not a build log); a failed build shows its log.
+build_log=$b/bench-build.log
+mkdir -p "$b"
+if [ "${V:-0}" = 1 ]; then build_log=/dev/stderr; fi
 make -C "$top" --no-print-directory -s build/bench/stamp build/bench/pvhboot.elf \
 	build/bench/pvhboot-pvh.elf build/pvhboot.elf build/pvhboot-pvh.elf build/pvhboot.efi \
-	build/pvh-bundle >&2 || {
+	build/pvh-bundle >"$build_log" 2>&1 || {
+	[ "$build_log" = /dev/stderr ] || tail -n 20 "$build_log" >&2
 	# Other work in progress may break a rebuild: go on with the images there are.
 	for f in bench/stamp bench/pvhboot.elf bench/pvhboot-pvh.elf pvhboot.elf pvhboot-pvh.elf \
 		pvhboot.efi pvh-bundle; do

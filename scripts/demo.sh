@@ -44,6 +44,13 @@ EOF
 step 4 "booting QEMU (TCG, -m 512): OVMF -> pvhboot.efi -> Linux (PVH entry) -> initramfs"
 echo "----------------------------------------------------------------------"
 log=$work/serial.log
+cat >"$work/qemu.cmd" <<EOF
+cp /usr/share/OVMF/OVMF_VARS.fd $work/OVMF_VARS.fd
+qemu-system-x86_64 -nodefaults -display none -serial stdio -no-reboot -net none -m 512 -M pc \\
+  -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \\
+  -drive if=pflash,format=raw,unit=1,file=$work/OVMF_VARS.fd \\
+  -drive if=virtio,format=raw,file=$work/esp.img
+EOF
 start=$EPOCHREALTIME
 took=""
 # OVMF clears the screen and moves the cursor: drop escape sequences and CRs
@@ -61,7 +68,6 @@ done < <(timeout -k 1 --foreground 300 qemu-system-x86_64 -nodefaults -display n
 	-drive if=virtio,format=raw,file="$work/esp.img" </dev/null 2>&1 | tee "$log" |
 	sed -u 's/\x1b\[[0-9;=?]*[A-Za-z]//g; s/\r//g')
 echo "----------------------------------------------------------------------"
-rm -f "$work/esp.img" # 128 MB; rebuilt on every run
 
 marker=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
 if [ -z "$marker" ]; then
@@ -69,6 +75,8 @@ if [ -z "$marker" ]; then
 	exit 1
 fi
 echo "demo: $marker"
+echo "demo: the ESP image stays in $work/esp.img (rebuilt on every run); boot it again"
+echo "demo: with the commands in $work/qemu.cmd"
 cat <<EOF
 demo: Linux reached userspace ${took}s after QEMU started. The marker is printed by
 demo: the initramfs's /init, so the kernel ran and unpacked module 0:
