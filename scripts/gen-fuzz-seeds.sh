@@ -1,7 +1,8 @@
 #!/bin/sh
 # gen-fuzz-seeds.sh - write seed inputs for the ELF fuzz target
 # (tests/fuzz/fuzz_elf.c) into build/fuzz-corpus/elf/ (or the directory given
-# as $1). Run by hand or before `make fuzz` / `make fuzz-replay`.
+# as $1), and for the PE target into build/fuzz-corpus/pe/. Run by hand or
+# before `make fuzz` / `make fuzz-replay`.
 #
 # Seeds:
 #   hand-*      tiny ELF32/ELF64 PVH images built here byte by byte, and
@@ -233,6 +234,19 @@ if [ -s "$guest" ]; then
 	for n in 52 64 200 1000 $((size / 2)) $((size - 1)); do
 		[ "$n" -lt "$size" ] && cut_to "$guest" "$n" "guest-cut$n"
 	done
+fi
+
+# --- PE seeds (tests/fuzz/fuzz_pe.c): the UEFI loader, whole and cut --------------
+efi=$top/build/pvhboot.efi
+pe_out=$top/build/fuzz-corpus/pe
+if [ -s "$efi" ]; then
+	mkdir -p "$pe_out"
+	cp "$efi" "$pe_out/pvhboot-efi"
+	size=$(stat -c %s "$efi")
+	for n in 64 200 600 1024 $((size / 2)) $((size - 1)); do
+		[ "$n" -lt "$size" ] && head -c "$n" "$efi" >"$pe_out/pvhboot-efi-cut$n"
+	done
+	echo "gen-fuzz-seeds: $(ls "$pe_out" | wc -l) seeds in $pe_out"
 fi
 
 echo "gen-fuzz-seeds: $(ls "$out" | wc -l) seeds in $out"
