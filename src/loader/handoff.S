@@ -8,7 +8,8 @@
  * In:  %ebp = the block. Out (at the kernel's entry, PVH ABI):
  *      CR0 = PE|ET, CR4 = 0, EFER = 0, EFLAGS = 0x2 (IF, TF, VM clear),
  *      CS = flat 32-bit code, DS/ES/SS/FS/GS = flat 32-bit data,
- *      TR = 32-bit TSS (base 0, limit 0x67), %ebx = start info.
+ *      TR = 32-bit TSS (base 0, limit 0x67), IDTR = limit 0 (base 0),
+ *      %ebx = start info.
  */
 #include "loader/handoff.h"
 
@@ -78,6 +79,19 @@ handoff_start:
 	cli
 	cld
 	lea HO_STACK_TOP(%ebp), %esp    /* our own stack: the caller's may be a destination */
+
+	/*
+	 * A null IDT (limit 0), before the first copy. The IDTR still points
+	 * at the previous owner's table (the firmware's after
+	 * ExitBootServices, GRUB's, SeaBIOS's), in memory the copies may
+	 * overwrite: a fault or an NMI would then jump through garbage. With
+	 * limit 0 every vector faults into a double, then a triple fault: the
+	 * machine shuts down, where it can be seen. The kernel loads its own.
+	 */
+	pushl $0
+	pushl $0
+	lidt 2(%esp)                    /* 2 bytes of limit 0, 4 bytes of base 0 */
+	add $8, %esp
 
 	/*
 	 * 0. SSE for the copies where the CPU has it (CPUID.1 EDX: SSE, FXSR):
