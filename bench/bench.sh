@@ -358,8 +358,9 @@ declare -A MED
 	if grep -q '^[0-9]*,loader-' "$out/loader.csv"; then
 		echo
 		echo "The loader's own time (bench build, TSC at $TSC_KHZ kHz; medians over $runs run(s)):"
-		echo "entry to the jump to the kernel, against the floor: the same byte count copied once"
-		echo "with \`rep movsb\` in 1 MiB blocks, measured in the same run (and not counted in the loader's time)."
+		echo "entry to the jump to the kernel, against the floor: one copy of the bytes the plan moves, from"
+		echo "the copies' own sources into RAM nothing has touched yet (as the kernel's destination), with"
+		echo "the stub's copy loop, measured in the same run (and not counted in the loader's time)."
 		echo
 		echo "| case | bytes read | bytes copied | floor ms | loader ms | of which stub copies ms | loader / floor | goal | verdict |"
 		echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
