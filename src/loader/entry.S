@@ -42,7 +42,8 @@ bench_tsc_entry:
 
 /*
  * Clear the BSS (it holds our stack) with registers alone, then take the
- * stack. %esi and %ebp (what the loader handed over) are preserved.
+ * stack. %esi and %ebp (what the loader handed over) are preserved; %edx
+ * is not (the multiboot entries keep nothing there).
  */
 .macro ENTER_C_ENVIRONMENT
 #ifdef PVHBOOT_BENCH
@@ -51,7 +52,12 @@ bench_tsc_entry:
 	mov $__bss_start, %edi
 	mov $__bss_end, %ecx
 	sub %edi, %ecx
+	mov %ecx, %edx
 	xor %eax, %eax
+	shr $2, %ecx
+	rep stosl                       /* dwords: QEMU's TCG runs rep stos once per element */
+	mov %edx, %ecx
+	and $3, %ecx
 	rep stosb
 	mov $__stack_top, %esp
 .endm

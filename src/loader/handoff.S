@@ -8,7 +8,8 @@
  * In:  %ebp = the block. Out (at the kernel's entry, PVH ABI):
  *      CR0 = PE|ET, CR4 = 0, EFER = 0, EFLAGS = 0x2 (IF, TF, VM clear),
  *      CS = flat 32-bit code, DS/ES/SS/FS/GS = flat 32-bit data,
- *      TR = 32-bit TSS (base 0, limit 0x67), %ebx = start info.
+ *      TR = 32-bit TSS (base 0, limit 0x67), IDTR = limit 0 (base 0),
+ *      %ebx = start info.
  */
 #include "loader/handoff.h"
 
@@ -78,6 +79,19 @@ handoff_start:
 	cli
 	cld
 	lea HO_STACK_TOP(%ebp), %esp    /* our own stack: the caller's may be a destination */
+
+	/*
+	 * A null IDT (limit 0), before the first copy. The IDTR still points
+	 * at the previous owner's table (the firmware's after
+	 * ExitBootServices, GRUB's, SeaBIOS's), in memory the copies may
+	 * overwrite: a fault or an NMI would then jump through garbage. With
+	 * limit 0 every vector faults into a double, then a triple fault: the
+	 * machine shuts down, where it can be seen. The kernel loads its own.
+	 */
+	pushl $0
+	pushl $0
+	lidt 2(%esp)                    /* 2 bytes of limit 0, 4 bytes of base 0 */
+	add $8, %esp
 
 	/*
 	 * 0. SSE for the copies where the CPU has it (CPUID.1 EDX: SSE, FXSR):
@@ -291,3 +305,53 @@ bench_hex32:
 	ret
 #endif
 handoff_end:
+
+#ifdef PVHBOOT_BENCH
+/*
+ * void bench_copy(void *dst, const void *src, uint32_t len): cdecl, bench
+ * build only, outside the stub. The copy floor of boot.c: the stub's own
+ * forward copy (128-byte SSE blocks where the CPU has them, then dwords and
+ * bytes), so that the floor and the stub differ only in what they copy to.
+ */
+	.text
+	.globl bench_copy
+bench_copy:
+	push %ebx
+	push %esi
+	push %edi
+	mov $1, %eax
+	cpuid
+	mov 16(%esp), %edi
+	mov 20(%esp), %esi
+	mov 24(%esp), %ecx
+	and $((1 << 25) | (1 << 24)), %edx
+	cmp $((1 << 25) | (1 << 24)), %edx
+	jne 2f
+	mov %cr0, %eax
+	and $~0xc, %eax
+	or $0x2, %eax
+	mov %eax, %cr0
+	mov %cr4, %eax
+	or $0x200, %eax
+	mov %eax, %cr4
+	mov %ecx, %eax
+	shr $7, %ecx
+	jz 1f
+0:	SSE_BLOCK
+	add $128, %esi
+	add $128, %edi
+	dec %ecx
+	jnz 0b
+1:	mov %eax, %ecx
+	and $127, %ecx
+2:	mov %ecx, %eax
+	shr $2, %ecx
+	rep movsl
+	mov %eax, %ecx
+	and $3, %ecx
+	rep movsb
+	pop %edi
+	pop %esi
+	pop %ebx
+	ret
+#endif

@@ -21,7 +21,7 @@ BIG=$BOOT_TMP/big.bin
 boot_make_module "$BIG" $((1536 * 1024))
 BIG_CRC=$(boot_crc32 "$BIG")
 LOADER=$BOOT_BUILD/pvhboot.elf
-guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello"
+guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.idt=null"
 status=0
 
 # 1. QEMU multiboot1: module strings carry the file name first.

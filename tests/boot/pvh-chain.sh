@@ -18,7 +18,7 @@ make -C "$BOOT_ROOT" --no-print-directory -s build/pvhboot-pvh.elf build/pvh-tes
 }
 boot_make_test_modules
 LOADER=$BOOT_BUILD/pvhboot-pvh.elf
-guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello"
+guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.idt=null"
 status=0
 
 bundle=$BOOT_TMP/guest.bundle
@@ -64,9 +64,9 @@ boot_expect_pass pvh-cpio-bundle "$log" || status=1
 # A plain kernel ELF as the module: the VMM's command line (less pvhboot.*) is the kernel's.
 log=$BOOT_LOG_DIR/pvh-plain-elf.log
 qemu_run pvh-plain-elf 60 "$log" -- -M pc -kernel "$LOADER" -initrd "$BOOT_GUEST" \
-	-append "pvhboot.exit-on-error expect.mods=0 expect.cmdline=1 pvh-test-arg=hello"
+	-append "pvhboot.exit-on-error expect.mods=0 expect.cmdline=1 pvh-test-arg=hello expect.idt=null"
 boot_expect_pass pvh-plain-elf "$log" || status=1
-if grep -q "cmdline 'expect.mods=0 expect.cmdline=1 pvh-test-arg=hello'" "$log"; then
+if grep -q "cmdline 'expect.mods=0 expect.cmdline=1 pvh-test-arg=hello expect.idt=null'" "$log"; then
 	tap_ok pvh-plain-elf-options-stripped
 else
 	tap_not_ok pvh-plain-elf-options-stripped "pvhboot.* words reached the kernel" "$log"

@@ -23,7 +23,7 @@ EFI=$BOOT_BUILD/pvhboot.efi
 T=$BOOT_TMP/uefi
 mkdir -p "$T"
 boot_make_test_modules
-guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.crc32.0=$BOOT_MOD1_CRC expect.crc32.1=$BOOT_MOD2_CRC"
+guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.idt=null expect.crc32.0=$BOOT_MOD1_CRC expect.crc32.1=$BOOT_MOD2_CRC"
 status=0
 
 # ovmf_run NAME LOG ESP_IMAGE [TIMEOUT]: OVMF with the ESP as a virtio disk.

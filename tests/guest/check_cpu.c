@@ -1,7 +1,11 @@
 /*
  * check_cpu.c - the control registers and flags at entry (captured by
  * entry.S) against the PVH ABI (Xen docs/misc/pvh.pandoc): protected mode
- * with paging off, CR4 clear, long mode off, IF/TF/VM clear.
+ * with paging off, CR4 clear, long mode off, IF/TF/VM clear. The ABI says
+ * nothing of the IDTR, so cpu.idt only reports it unless the command line
+ * holds expect.idt=null: pvhboot's tests pass that token, since pvhboot
+ * hands over a null IDT (limit 0) so that a fault during or after its
+ * copies shuts the machine down rather than running a stale handler.
  * Called by guest_main().
  */
 #include "guest.h"
@@ -63,6 +67,19 @@ static void check_efer(void)
 	check_end(&c);
 }
 
+static void check_idt(const struct handover *h)
+{
+	const struct guest_cpu_state *s = h->cpu;
+	struct check c;
+
+	check_begin(&c, "cpu.idt");
+	console_printf("cpu.idt: base 0x%08x limit 0x%04x\n", s->idt_base, s->idt_limit);
+	if (cmdline_has_token(h->cmdline.text, "expect.idt=null") && s->idt_limit != 0)
+		check_fail(&c, "IDTR base 0x%08x limit 0x%04x, want limit 0 (expect.idt=null)",
+			   s->idt_base, s->idt_limit);
+	check_end(&c);
+}
+
 void check_cpu(const struct handover *h)
 {
 	const struct guest_cpu_state *s = h->cpu;
@@ -90,4 +107,6 @@ void check_cpu(const struct handover *h)
 	if (s->eflags & EFLAGS_VM)
 		check_fail(&c, "eflags 0x%08x has VM (0x20000) set", s->eflags);
 	check_end(&c);
+
+	check_idt(h);
 }

@@ -1,7 +1,7 @@
 /*
  * cmdline.c - the expectations the boot tests pass on the guest's command
  * line (expect.mods=N, expect.crc32.N=XXXXXXXX, expect.cmdline=1,
- * expect.rsdp=0) and the crc32=XXXXXXXX of module command lines. Tokens are
+ * expect.rsdp=0, expect.idt=null) and the crc32=XXXXXXXX of module command lines. Tokens are
  * separated by spaces; a key matches only at the start of a token.
  */
 #include "guest.h"

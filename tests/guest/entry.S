@@ -10,7 +10,7 @@
  *
  * Everything is captured before it can change: EFLAGS first (any ALU
  * instruction would rewrite the arithmetic flags), then the control
- * registers, selectors, TR and GDTR, pushed so that they form a
+ * registers, selectors, TR, GDTR and IDTR, pushed so that they form a
  * struct guest_cpu_state (guest.h) on the stack.
  */
 	.code32
@@ -31,8 +31,12 @@ guest_entry:
 	cli
 	cld
 
-	/* 4. GDTR: sgdt stores limit (16 bits) then base (32 bits); the
-	 *    limit lands at 2(%esp) so the base is 4-byte aligned. */
+	/* 4. IDTR, then GDTR: sidt/sgdt store limit (16 bits) then base
+	 *    (32 bits); the limit lands at 2(%esp) so the base is 4-byte
+	 *    aligned. */
+	subl	$8, %esp
+	sidt	2(%esp)
+	movw	$0, (%esp)
 	subl	$8, %esp
 	sgdt	2(%esp)
 	movw	$0, (%esp)

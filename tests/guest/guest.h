@@ -13,7 +13,8 @@
 
 /*
  * Built by entry.S on the stack, lowest address first (= pushed last). The
- * selectors are zero-extended; sgdt stores its 6 bytes at gdt_limit.
+ * selectors are zero-extended; sgdt and sidt store their 6 bytes at
+ * gdt_limit and idt_limit.
  */
 struct guest_cpu_state {
 	uint32_t ebx;
@@ -28,10 +29,14 @@ struct guest_cpu_state {
 	uint16_t gdt_pad;
 	uint16_t gdt_limit;
 	uint32_t gdt_base;
+	uint16_t idt_pad;
+	uint16_t idt_limit;
+	uint32_t idt_base;
 };
 
-_Static_assert(sizeof(struct guest_cpu_state) == 44, "entry.S pushes 11 words");
+_Static_assert(sizeof(struct guest_cpu_state) == 52, "entry.S pushes 13 words");
 _Static_assert(offsetof(struct guest_cpu_state, gdt_limit) == 38, "sgdt 2(%esp)");
+_Static_assert(offsetof(struct guest_cpu_state, idt_limit) == 46, "sidt 2(%esp)");
 
 /* Linker-script symbols: the whole image incl. BSS and stack. */
 extern char __image_start[], __image_end[];
@@ -107,7 +112,7 @@ void check_end(struct check *c);
 bool report_verdict(void);
 
 /* ---- the checks, in the order guest_main() runs them ------------------------------ */
-void check_cpu(const struct handover *h);     /* cpu.cr0 cpu.cr4 cpu.efer cpu.eflags */
+void check_cpu(const struct handover *h); /* cpu.cr0 cpu.cr4 cpu.efer cpu.eflags cpu.idt */
 void check_segments(const struct handover *h); /* seg.cs seg.ds seg.es seg.ss tss */
 void check_start_info(const struct handover *h); /* si.magic si.version si.align */
 void check_memmap(const struct handover *h);  /* memmap memmap.image memmap.si */
