@@ -549,3 +549,16 @@ Test(fat, device_error)
 	cr_assert_eq(fat_lookup(&vol, "/small.txt", &f, &err), -1);
 	expect_err("blkdev: fat16.img: read error at LBA");
 }
+
+/* FAT32 with mirroring off reads the FAT that BPB_ExtFlags names. */
+Test(fat, fat32_active_fat)
+{
+	open_image("fat32.img", 512);
+	img[40] = 0x81;
+	err_clear(&err);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.fat_start, bpb_rsvd() + vol.fat_sectors);
+	check_file("/frag.bin", "frag.bin");
+	img[40] = 0x82;
+	mount_fails("fat: fat32.img: BPB_ExtFlags names FAT 2 of 2");
+}

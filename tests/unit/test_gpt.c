@@ -332,6 +332,7 @@ Test(gpt, mbr_partitions)
 Test(gpt, mbr_hostile)
 {
 	open_mbr();
+	mbr_entry(0, 0, 0x83, 8, 40); /* good, but the table as a whole is not */
 	mbr_entry(1, 0, 0xef, 48, 200);
 	scan_fails("mbr: mbr.img: entry 2: sectors [48, 248) not inside the disk [1, 128)");
 	open_mbr();
