@@ -234,7 +234,7 @@ int fat_check_chain(struct fat_vol *vol, const struct fat_file *f, struct err *e
 		return -1;
 	need = clusters_for(vol, f->size);
 	for (c = need ? f->first_cluster : 0; c != 0;) {
-		uint32_t next;
+		uint32_t next = 0;
 
 		if (++n > need)
 			return err_fail(err, "fat: %s: %s: cluster chain longer than the %u clusters of its %u bytes (a loop?)",
@@ -313,7 +313,7 @@ int fat_read(struct fat_vol *vol, const struct fat_file *f, uint32_t offset, voi
 	c = f->first_cluster;
 	walked = 1;
 	for (idx = offset / cb; idx > 0; idx--) {
-		uint32_t next;
+		uint32_t next = 0;
 
 		if (fat_step(vol, f->path, c, &next, err) != 0)
 			return -1;

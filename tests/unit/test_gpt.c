@@ -80,9 +80,8 @@ static void both_set32(unsigned off, uint32_t v)
 	gpt_fix(nsec - 1);
 }
 
-TestSuite(gpt, .fini = teardown);
 
-Test(gpt, sgdisk_layout)
+Test(gpt, sgdisk_layout, .fini = teardown)
 {
 	static const enum part_kind kinds[3] = { PART_ESP, PART_XBOOTLDR, PART_OTHER };
 	FILE *f = fopen(fs_image_path("gpt.layout"), "r");
@@ -121,7 +120,7 @@ Test(gpt, sgdisk_layout)
 }
 
 /* The ESP holds fat16.img, XBOOTLDR fat12.img: read them through windows. */
-Test(gpt, fat_through_partition_windows)
+Test(gpt, fat_through_partition_windows, .fini = teardown)
 {
 	static struct fat_vol vol;
 	struct blkdev_slice esp, xbl;
@@ -161,7 +160,7 @@ Test(gpt, fat_through_partition_windows)
 	free(want);
 }
 
-Test(gpt, primary_header_crc_bad_uses_backup)
+Test(gpt, primary_header_crc_bad_uses_backup, .fini = teardown)
 {
 	open_gpt();
 	hdr(1)[40] ^= 1; /* FirstUsableLBA, CRC left stale */
@@ -173,7 +172,7 @@ Test(gpt, primary_header_crc_bad_uses_backup)
 	cr_assert_eq(table.parts[0].kind, PART_ESP);
 }
 
-Test(gpt, primary_array_crc_bad_uses_backup)
+Test(gpt, primary_array_crc_bad_uses_backup, .fini = teardown)
 {
 	open_gpt();
 	img[2 * 512 + 128 * 2 + 60] ^= 1; /* a name byte of entry 3 */
@@ -184,7 +183,7 @@ Test(gpt, primary_array_crc_bad_uses_backup)
 	cr_assert_str_eq(table.parts[2].name, "root");
 }
 
-Test(gpt, both_headers_bad)
+Test(gpt, both_headers_bad, .fini = teardown)
 {
 	open_gpt();
 	hdr(1)[40] ^= 1;
@@ -193,7 +192,7 @@ Test(gpt, both_headers_bad)
 	expect_err("(and gpt: gpt.img: backup header (LBA 24575): no \"EFI PART\" signature)");
 }
 
-Test(gpt, absurd_entry_count)
+Test(gpt, absurd_entry_count, .fini = teardown)
 {
 	open_gpt();
 	both_set32(80, 0x10000000);
@@ -201,7 +200,7 @@ Test(gpt, absurd_entry_count)
 	expect_err("backup header: 268435456 entries");
 }
 
-Test(gpt, absurd_entry_size)
+Test(gpt, absurd_entry_size, .fini = teardown)
 {
 	open_gpt();
 	both_set32(84, 100);
@@ -218,7 +217,7 @@ Test(gpt, absurd_entry_size)
 	scan_fails("primary header: entry array of 4194304 bytes, more than 1048576");
 }
 
-Test(gpt, header_size_and_usable_range)
+Test(gpt, header_size_and_usable_range, .fini = teardown)
 {
 	open_gpt();
 	both_set32(12, 8);
@@ -238,7 +237,7 @@ Test(gpt, header_size_and_usable_range)
 }
 
 /* Entry 3's last LBA moved past the disk end, in both tables, CRCs right. */
-Test(gpt, partition_past_disk_end)
+Test(gpt, partition_past_disk_end, .fini = teardown)
 {
 	uint64_t arr_b;
 
@@ -260,7 +259,7 @@ Test(gpt, partition_past_disk_end)
 }
 
 /* The image cut to 8 MiB: the primary's ranges pass the end, no backup. */
-Test(gpt, truncated_disk)
+Test(gpt, truncated_disk, .fini = teardown)
 {
 	open_gpt();
 	mem.dev.nsectors = 16384;
@@ -268,7 +267,7 @@ Test(gpt, truncated_disk)
 	expect_err("backup header (LBA 16383): no \"EFI PART\" signature");
 }
 
-Test(gpt, protective_mbr_without_gpt)
+Test(gpt, protective_mbr_without_gpt, .fini = teardown)
 {
 	open_gpt();
 	memset(hdr(1), 0, 512);
@@ -276,7 +275,7 @@ Test(gpt, protective_mbr_without_gpt)
 	scan_fails("gpt: gpt.img: primary header (LBA 1): no \"EFI PART\" signature");
 }
 
-Test(gpt, device_error)
+Test(gpt, device_error, .fini = teardown)
 {
 	open_gpt();
 	mem.fail_at_read = 2;
@@ -311,7 +310,7 @@ static void open_mbr(void)
 	err_clear(&err);
 }
 
-Test(gpt, mbr_partitions)
+Test(gpt, mbr_partitions, .fini = teardown)
 {
 	open_mbr();
 	mbr_entry(0, 0x80, 0xef, 8, 40);
@@ -329,7 +328,7 @@ Test(gpt, mbr_partitions)
 	cr_assert_eq(table.parts[2].mbr_type, 0x83);
 }
 
-Test(gpt, mbr_hostile)
+Test(gpt, mbr_hostile, .fini = teardown)
 {
 	open_mbr();
 	mbr_entry(0, 0, 0x83, 8, 40); /* good, but the table as a whole is not */
