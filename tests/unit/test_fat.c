@@ -561,3 +561,37 @@ Test(fat, fat32_active_fat, .fini = teardown)
 	img[40] = 0x82;
 	mount_fails("fat: fat32.img: BPB_ExtFlags names FAT 2 of 2");
 }
+
+/* Microsoft's rule: the type follows the cluster count alone, FAT12 below
+ * 4085 clusters, FAT16 below 65525. The total sector count of real images
+ * is moved across each bound. */
+static void set_total(uint32_t tot)
+{
+	img[19] = img[20] = 0;
+	put_le32(img + 32, tot);
+}
+
+Test(fat, type_by_cluster_count, .fini = teardown)
+{
+	uint32_t meta;
+
+	open_image("fat16.img", 512);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	meta = vol.data_start;
+	set_total(meta + 4084 * vol.sectors_per_cluster + 1);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.type, FAT_12);
+	cr_assert_eq(vol.cluster_count, 4084u);
+	set_total(meta + 4085 * vol.sectors_per_cluster);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.type, FAT_16);
+
+	open_image("fat32.img", 512);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	meta = vol.data_start;
+	set_total(meta + 65525 * vol.sectors_per_cluster);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.type, FAT_32);
+	set_total(meta + 65524 * vol.sectors_per_cluster);
+	mount_fails("fat: fat32.img: FAT16 (65524 clusters) with BPB_RootEntCnt 0");
+}
