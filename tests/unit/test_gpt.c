@@ -347,3 +347,74 @@ Test(gpt, mbr_hostile, .fini = teardown)
 	mbr_disk[510] = 0;
 	scan_fails("mbr: mbr.img: no partition table: no 0x55aa signature at byte 510 of LBA 0, and gpt: mbr.img: primary header (LBA 1): no \"EFI PART\"");
 }
+
+/* --- 4096-byte sectors --------------------------------------------------------- */
+
+/* sgdisk writes 512-byte-sector tables only: the same table rewritten for
+ * 4 KiB sectors (header at byte 4096, array at LBA 2, LBAs divided by 8). */
+static uint8_t *gpt_4k(size_t *len)
+{
+	const uint64_t n4 = nsec / 8, arr_secs = 128 * 128 / 4096;
+	uint8_t *d = calloc(1, img_len);
+	uint64_t at[2][3] = { { 1, 2, n4 - 1 }, { n4 - 1, n4 - 1 - arr_secs, 1 } };
+
+	cr_assert_not_null(d);
+	memcpy(d, img, 512);
+	for (int c = 0; c < 2; c++) {
+		uint8_t *h = d + at[c][0] * 4096, *a = d + at[c][1] * 4096;
+
+		memcpy(h, hdr(1), 92);
+		memcpy(a, img + 2 * 512, 128 * 128);
+		for (int i = 0; i < 128; i++) {
+			uint8_t *e = a + 128 * i;
+
+			if (le64(e + 40) == 0)
+				continue;
+			put_le64(e + 32, le64(e + 32) / 8);
+			put_le64(e + 40, (le64(e + 40) + 1) / 8 - 1);
+		}
+		put_le64(h + 24, at[c][0]);
+		put_le64(h + 32, at[c][2]);
+		put_le64(h + 40, 2 + arr_secs);
+		put_le64(h + 48, n4 - 2 - arr_secs);
+		put_le64(h + 72, at[c][1]);
+		put_le32(h + 88, crc32_update(0, a, 128 * 128));
+		put_le32(h + 16, 0);
+		put_le32(h + 16, crc32_update(0, h, 92));
+	}
+	*len = img_len;
+	return d;
+}
+
+Test(gpt, sectors_4k, .fini = teardown)
+{
+	size_t len;
+	uint8_t *d;
+
+	open_gpt();
+	cr_assert_eq(part_scan(&mem.dev, &table, &err), 0, "%s", err.msg);
+	uint64_t start512[3], n512[3];
+	for (int i = 0; i < 3; i++) {
+		start512[i] = table.parts[i].start_lba;
+		n512[i] = table.parts[i].nsectors;
+	}
+	d = gpt_4k(&len);
+	blkdev_mem_init(&mem, d, len, 4096, len / 4096, "gpt4k.img");
+	cr_assert_eq(part_scan(&mem.dev, &table, &err), 0, "%s", err.msg);
+	cr_assert(!table.gpt_from_backup);
+	cr_assert_eq(table.count, 3u);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(table.parts[i].start_lba, start512[i] / 8);
+		cr_assert_eq(table.parts[i].nsectors, (start512[i] + n512[i]) / 8 - start512[i] / 8);
+	}
+	cr_assert_eq(table.parts[0].kind, PART_ESP);
+	cr_assert_str_eq(table.parts[1].name, "Linux extended boot");
+	d[4096 + 40] ^= 1; /* the primary header: its CRC no longer matches */
+	cr_assert_eq(part_scan(&mem.dev, &table, &err), 0, "%s", err.msg);
+	cr_assert(table.gpt_from_backup);
+	cr_assert_not_null(strstr(table.backup_reason, "gpt: gpt4k.img: primary header: header CRC32"));
+	cr_assert_eq(table.count, 3u);
+	d[(len / 4096 - 1) * 4096 + 12] = 200; /* backup header size 200 */
+	scan_fails("backup header: header CRC32");
+	free(d);
+}
