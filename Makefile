@@ -221,7 +221,7 @@ extract-libs:
 $(B)/host/src/tools/pvh-extract.o $(B)/host/src/tools/decompress.o: | extract-libs
 $(B)/pvh-extract: $(call host,src/tools/pvh-extract.c src/tools/decompress.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $^ $(EXTRACT_LIBS)
+	$(Q)$(CC) $(TOOL_LDFLAGS) -o $@ $^ $(EXTRACT_LIBS)
 
 # --- tests ---------------------------------------------------------------------------
 $(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
