@@ -169,12 +169,12 @@ else
 fi
 
 # /etc/kernel/cmdline wins; the postinst.d hook as a kernel package runs it.
-printf 'root=/dev/vda2 ro\nconsole=ttyS0   quiet\n' >"$R/etc/kernel/cmdline"
+printf 'root=/dev/vda2 ro\nconsole=ttyS0   panic=-1\n' >"$R/etc/kernel/cmdline"
 cp cache/kernel-6.12/vmlinuz "$R/boot/vmlinuz-$V2"
 printf 'first initrd of %s\n' "$V2" >"$R/boot/initrd.img-$V2"
 "$R/etc/kernel/postinst.d/zz-pvhboot" "$V2" "$R/boot/vmlinuz-$V2" >"$LOG/postinst.log" 2>&1
 rc=$?
-if [ $rc = 0 ] && [ -f "$E2" ] && grep -qx 'options    root=/dev/vda2 ro console=ttyS0 quiet' "$E2" &&
+if [ $rc = 0 ] && [ -f "$E2" ] && grep -qx 'options    root=/dev/vda2 ro console=ttyS0 panic=-1' "$E2" &&
 	pvh-inspect "$ESP/debian/$V2/vmlinux" >>"$LOG/inspect.log" 2>&1; then
 	ok "postinst.d hook: kernel $V2 extracted, entry with /etc/kernel/cmdline"
 else
@@ -189,7 +189,9 @@ else
 fi
 
 # An initramfs update (after the kernel's postinst): the ESP copy follows.
-printf 'second initrd of %s\n' "$V2" >"$R/boot/initrd.img-$V2"
+# The new one is a real initramfs (scripts/mkinitramfs.sh) for the boot below.
+"$BOOT_ROOT/scripts/mkinitramfs.sh" "$R/boot/initrd.img-$V2" >"$LOG/mkinitramfs.log" 2>&1 ||
+	not_ok "initramfs" "mkinitramfs.sh failed" "$LOG/mkinitramfs.log"
 "$R/etc/initramfs/post-update.d/pvhboot" "$V2" "$R/boot/initrd.img-$V2" >"$LOG/post-update.log" 2>&1
 rc=$?
 if [ $rc = 0 ] && cmp -s "$ESP/debian/$V2/initrd.img" "$R/boot/initrd.img-$V2" &&
@@ -198,6 +200,30 @@ if [ $rc = 0 ] && cmp -s "$ESP/debian/$V2/initrd.img" "$R/boot/initrd.img-$V2" &
 else
 	not_ok "post-update.d hook" "status $rc or stale initrd" "$LOG/post-update.log"
 fi
+
+# What the hooks wrote boots: the ESP tree as a FAT image, OVMF starts
+# \EFI\BOOT\BOOTX64.EFI, which picks the newest entry ($V2) with its
+# initrd and /etc/kernel/cmdline's line, to the initramfs's marker.
+specs=()
+while IFS= read -r f; do specs+=("$ESP/$f=/$f"); done < <(cd "$ESP" && find . -type f | sed 's|^\./||')
+blog=$LOG/boot-uefi.log
+if "$BOOT_ROOT/scripts/mkesp.sh" "$T/esp.img" 256 "${specs[@]}" >"$blog.mkesp" 2>&1; then
+	cp /usr/share/OVMF/OVMF_VARS.fd "$T/vars.fd"
+	QEMU_MEM=512 qemu_run package-uefi 300 "$blog" -- -M pc \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
+		-drive if=pflash,format=raw,unit=1,file="$T/vars.fd" \
+		-drive if=virtio,format=raw,file="$T/esp.img"
+	marker=$(tr -d '\r' <"$blog" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
+	if [ "$QEMU_RC" = 33 ] && tr -d '\r' <"$blog" | grep -aq "Linux version ${V2%%-*}" &&
+		[[ $marker == *"initramfs=ok"*"cmdline=[root=/dev/vda2 ro console=ttyS0 panic=-1"* ]]; then
+		ok "OVMF + pvhboot.efi boots the newest entry ($V2) to its initramfs"
+	else
+		not_ok "OVMF + pvhboot.efi boots the newest entry" "$(boot_rc_meaning "$QEMU_RC"); marker: ${marker:-none}" "$blog"
+	fi
+else
+	not_ok "OVMF + pvhboot.efi boots the newest entry" "mkesp.sh failed" "$blog.mkesp"
+fi
+rm -f "$T/esp.img"
 
 # A kernel without a PVH entry (CONFIG_PVH off; here an ELF without the
 # note, which pvh-extract refuses with status 1): skipped with a message.
@@ -224,7 +250,7 @@ first=$(grep -m1 '^menuentry ' "$LOG/grub.cfg")
 mods=$(grep -E '^\s*(multiboot2|module2)' "$LOG/grub.cfg" | head -n 3 | sed -e 's/^\s*//' -e 's/\s\+/ /')
 rel=$(grub-mkrelpath "$R/boot")
 want="multiboot2 $rel/pvhboot/pvhboot.elf
-module2 $rel/pvhboot/vmlinux-$V2.gz root=/dev/vda2 ro console=ttyS0 quiet
+module2 $rel/pvhboot/vmlinux-$V2.gz root=/dev/vda2 ro console=ttyS0 panic=-1
 module2 $rel/initrd.img-$V2"
 if [ $rc = 0 ] && [ "$entries" = 2 ] && [[ $first == *"Linux $V2 (PVH"* ]] && [ "$mods" = "$want" ] &&
 	grep -q "^set default='pvhboot-$V2-" "$LOG/grub.cfg" && grep -q 'insmod gzio' "$LOG/grub.cfg"; then
