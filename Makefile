@@ -352,10 +352,11 @@ deb:
 	  { tail -30 ../build.log; echo "make deb: failed, see $(B)/deb/build.log"; exit 1; }
 	$(Q)ls $(B)/deb/pvhboot_$(DEB_VERSION)_amd64.deb
 
-# The package's tests (tests/pkg/package.sh: build, lintian, contents, hooks
-# on a scratch root, GRUB script); also run by tests/run-all.sh.
-check-deb: deb all
-	$(Q)tests/pkg/package.sh
+# The package's tests (tests/boot/package.sh: build, lintian, contents, hooks
+# on a scratch root, GRUB script, an OVMF boot of the ESP they wrote); also
+# part of make check through tests/boot/run.sh.
+check-deb: all
+	$(Q)bash tests/boot/package.sh
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
