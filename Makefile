@@ -258,9 +258,13 @@ lint:
 boot-tests: all
 	$(Q)tests/boot/run.sh
 
+# Besides the default kernel, two more of Debian's for the tests that need
+# another kind: 6.12 (zstd payload, relocatable), cloud (lz4 payload).
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/fetch-kernel.sh || echo "check: the kernel could not be fetched; its tests will say so"
+	$(Q)for v in 6.12 cloud; do scripts/fetch-kernel-variant.sh $$v || \
+	  echo "check: the $$v kernel could not be fetched; its tests will say so"; done
 	$(Q)tests/run-all.sh
 
 demo: deps

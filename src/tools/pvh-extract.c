@@ -438,7 +438,7 @@ int main(int argc, char **argv)
 
 	data = elf;
 	data_len = elf_len;
-	if (o.gzip) {
+	if (o.gzip && !o.check) {
 		gz = gzip_buf(elf, elf_len, &data_len);
 		if (!gz) {
 			fail(o.image, "gzip compression of %zu bytes failed", elf_len);
