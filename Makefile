@@ -314,7 +314,8 @@ bench: $(B)/bench/stamp $(B)/bench/pvhboot.elf $(B)/bench/pvhboot-pvh.elf $(B)/p
 # Hooks and configuration go to SYSCONFDIR (/etc: where run-parts and
 # grub-mkconfig look, whatever PREFIX is). debian/rules calls this target.
 # make deb: build/deb/pvhboot_VERSION_amd64.deb (dpkg-buildpackage -b on a copy
-# of the tracked tree under build/deb/, as it writes into the parent directory).
+# of the tree under build/deb/, as it writes into the parent directory: git's
+# files, or without git every file but build/ and cache/).
 .PHONY: install deb check-deb
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -350,7 +351,9 @@ DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
 DEB_SRC     := $(B)/deb/pvhboot-src
 deb:
 	$(Q)rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
-	$(Q)git ls-files -co --exclude-standard -z | grep -zv '^cache' | xargs -0 cp --parents -t $(DEB_SRC)
+	$(Q){ git ls-files -co --exclude-standard -z 2>/dev/null || \
+	  find . \( -path ./build -o -path ./cache -o -path ./.git \) -prune -o -type f -print0; } | \
+	  grep -zv '^cache' | xargs -0 cp --parents -t $(DEB_SRC)
 	$(call msg,DPKG,$(B)/deb/pvhboot_$(DEB_VERSION)_amd64.deb)
 	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
 	  { tail -30 ../build.log; echo "make deb: failed, see $(B)/deb/build.log"; exit 1; }
