@@ -215,7 +215,7 @@ int boot_prepare_parsed(struct boot_prepared *bp, const struct bootreq *req,
 int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct boot_place *place,
 		 struct err *err)
 {
-	uint64_t seg_src[PLAN_MAX_SEGMENTS];
+	uint64_t seg_src[PLAN_MAX_SEGMENTS] = { 0 };
 
 	memset(bp, 0, sizeof(*bp));
 	if (!req->have_kernel)
