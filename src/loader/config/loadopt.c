@@ -1,5 +1,6 @@
 /* loadopt.c - the UEFI load options of pvhboot.efi (see loadopt.h). */
 #include "loader/config/loadopt.h"
+#include "loader/common/options.h"
 #include "loader/config/cfg_path.h"
 
 #define LO_QUOTE 64 /* how much of a bad word a message quotes */
@@ -67,7 +68,7 @@ static bool lo_is_option(const char *w, size_t n)
 {
 	return lo_word_is(w, n, "debug") || lo_word_is(w, n, "--") ||
 	       lo_has_prefix(w, n, "linux=") || lo_has_prefix(w, n, "initrd=") ||
-	       lo_has_prefix(w, n, "entry=");
+	       lo_has_prefix(w, n, "entry=") || lo_has_prefix(w, n, "reloc=");
 }
 
 /* The shell's first word: "pvhboot.efi", "FS0:\EFI\pvhboot.efi", "\x\loader". */
@@ -161,8 +162,21 @@ static int lo_take_word(struct loadopt *o, const char *w, size_t n, struct err *
 		o->entry[n - k] = '\0';
 		return 0;
 	}
+	if (lo_has_prefix(w, n, "reloc=")) {
+		/* The same word as the 32-bit loader's reloc= (options.h). */
+		if (o->has_reloc)
+			return err_fail(err, "load options: reloc= given twice");
+		if (!options_parse_u64(w + 6, n - 6, &o->reloc_base))
+			return err_fail(err, "load options: reloc=%.*s%s is not a number (0x... or "
+					     "decimal)",
+					(int)(n - 6 < LO_QUOTE ? n - 6 : LO_QUOTE), w + 6,
+					n - 6 > LO_QUOTE ? "..." : "");
+		o->has_reloc = true;
+		return 0;
+	}
 	return err_fail(err,
-			"load options: unknown word '%.*s%s' (expected linux=, initrd=, entry=, debug or --)",
+			"load options: unknown word '%.*s%s' (expected linux=, initrd=, entry=, "
+			"reloc=, debug or --)",
 			(int)(n < LO_QUOTE ? n : LO_QUOTE), w, n > LO_QUOTE ? "..." : "");
 }
 
