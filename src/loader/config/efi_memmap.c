@@ -90,6 +90,58 @@ int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memde
 	return 0;
 }
 
+/*
+ * Sorts out[0..n) by address (insertion sort: after a first compaction the
+ * array is nearly sorted) and merges touching or overlapping entries of one
+ * type. Returns the new count. Large servers report thousands of
+ * descriptors, most of them RAM of one kind or another.
+ */
+static unsigned compact(struct memmap_entry *out, unsigned n)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 1; i < n; i++) {
+		struct memmap_entry e = out[i];
+		unsigned j = i;
+		for (; j > 0 && out[j - 1].addr > e.addr; j--)
+			out[j] = out[j - 1];
+		out[j] = e;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (k > 0) {
+			struct memmap_entry *last = &out[k - 1];
+			uint64_t last_end = last->addr + last->size; /* each fits: checked when read */
+			if (last->type == out[i].type && out[i].addr <= last_end) {
+				uint64_t end = out[i].addr + out[i].size;
+				if (end > last_end)
+					last->size = end - last->addr;
+				continue;
+			}
+		}
+		out[k++] = out[i];
+	}
+	return k;
+}
+
+/* With the output full: extends an entry of d's type that d touches. */
+static bool merge_into(struct memmap_entry *out, unsigned n, const struct efi_memdesc *d)
+{
+	uint32_t type = efi_memtype_to_e820(d->type);
+	uint64_t start = d->start, end = d->start + d->pages * EFI_MEMMAP_PAGE_SIZE;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t e_end = out[i].addr + out[i].size;
+		if (out[i].type != type || start > e_end || end < out[i].addr)
+			continue;
+		uint64_t lo = start < out[i].addr ? start : out[i].addr;
+		uint64_t hi = end > e_end ? end : e_end;
+		out[i].addr = lo;
+		out[i].size = hi - lo;
+		return true;
+	}
+	return false;
+}
+
 int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
 {
@@ -105,8 +157,14 @@ int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 			return -1;
 		if (d.pages == 0)
 			continue;
+		if (*n >= max && max > 0)
+			*n = compact(out, *n);
+		if (*n >= max && merge_into(out, *n, &d))
+			continue;
 		if (*n >= max)
-			return err_fail(err, "efi memmap: more than %u descriptors with pages", max);
+			return err_fail(err,
+					"efi memmap: more than %u ranges even with neighbours of one type merged (descriptor %zu of %zu)",
+					max, i, count);
 		out[*n].addr = d.start;
 		out[*n].size = d.pages * EFI_MEMMAP_PAGE_SIZE;
 		out[*n].type = efi_memtype_to_e820(d.type);

@@ -63,8 +63,11 @@ int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memde
 /*
  * Converts the map to start-info entries (RAM for Conventional, Loader and
  * BootServices Code/Data; ACPI, NVS, PMEM, unusable; reserved for the rest),
- * in map order, skipping descriptors of 0 pages, at most max of them.
- * Feed the result to memmap_normalise(). Errors start "efi memmap: ".
+ * in map order, skipping descriptors of 0 pages. When more than max would
+ * result, the entries so far are sorted and neighbours of one type merged
+ * (compact), and again as often as needed: only a map with more than max
+ * ranges of distinct types fails. Feed the result to memmap_normalise().
+ * Errors start "efi memmap: ".
  */
 int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err);

@@ -10,6 +10,8 @@
 #include "loader/config/efi_memmap.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
+#include "loader/efi/efi_memattr.h"
+#include "loader/efi/efi_panic.h"
 #include "loader/handoff.h"
 #include "pvh/memmap.h"
 #include "pvh/plan.h"
@@ -21,12 +23,17 @@
 #define BELOW_1G 0x3fffffffull
 /* Boot data: start info, lists, a memory map of at most 128 entries, strings. */
 #define BOOTDATA_MAX (64 * 1024)
-#define MEMMAP_BUF_SIZE (96 * 1024)
+/* 4096 descriptors of OVMF's 48 bytes: large servers report thousands. */
+#define MEMMAP_BUF_SIZE (192 * 1024)
 
 extern const char efi_leave_long_start[], efi_leave_long_end[];
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID memattr_guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
+
+/* Page allocations, so that an error before ExitBootServices frees them all. */
+#define ALLOC_LOG_MAX 128
 
 /* Large state lives here, not on the firmware's small stack. */
 static struct {
@@ -48,6 +55,10 @@ static struct {
 	UINT32 desc_version;
 	uint64_t tsc_per_ms;
 	char msg[ERR_MSG_MAX + 64];
+	unsigned nallocs;
+	struct {
+		uint64_t addr, pages;
+	} allocs[ALLOC_LOG_MAX];
 } g;
 
 static uint64_t rdtsc(void)
@@ -68,8 +79,19 @@ static void tsc_calibrate(void)
 		g.tsc_per_ms = 1;
 }
 
+/* Give back every page this boot attempt took: the next boot option finds memory as it was. */
+static void free_all_pages(void)
+{
+	while (g.nallocs) {
+		g.nallocs--;
+		uefi_call_wrapper(efi_bs->FreePages, 2, g.allocs[g.nallocs].addr,
+				  g.allocs[g.nallocs].pages);
+	}
+}
+
 static EFI_STATUS fail(EFI_STATUS st, struct err *err)
 {
+	free_all_pages();
 	return efi_fail(st, err->msg);
 }
 
@@ -94,14 +116,70 @@ static int kernel_read(const struct elf_file *ef, uint64_t off, void *buf, uint6
 	return EFI_ERROR(efi_file_read_at(ef->ctx, off, buf, len, &err)) ? -1 : 0;
 }
 
-static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t *addr, uint64_t bytes)
+/* AllocatePages, logged for free_all_pages(); a full log refuses (and frees). */
+static EFI_STATUS alloc_typed(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE mt, uint64_t *addr,
+			      uint64_t bytes)
 {
 	EFI_PHYSICAL_ADDRESS a = *addr;
-	EFI_STATUS st = uefi_call_wrapper(efi_bs->AllocatePages, 4, type, EfiLoaderData,
-					  (bytes + PAGE - 1) / PAGE, &a);
-	if (!EFI_ERROR(st))
-		*addr = a;
+	uint64_t pages = (bytes + PAGE - 1) / PAGE;
+	EFI_STATUS st = uefi_call_wrapper(efi_bs->AllocatePages, 4, type, mt, pages, &a);
+
+	if (EFI_ERROR(st))
+		return st;
+	if (g.nallocs == ALLOC_LOG_MAX) {
+		uefi_call_wrapper(efi_bs->FreePages, 2, a, pages);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	g.allocs[g.nallocs].addr = a;
+	g.allocs[g.nallocs].pages = pages;
+	g.nallocs++;
+	*addr = a;
 	return st;
+}
+
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t *addr, uint64_t bytes)
+{
+	return alloc_typed(type, EfiLoaderData, addr, bytes);
+}
+
+/*
+ * The pool (boot data and the hand-off area, where leave_long and the stub
+ * run after ExitBootServices, still on the firmware's page tables): code
+ * pages, so that firmware mapping data pages execute-never does not fault
+ * there, and neither execute-never nor read-only where the firmware has the
+ * memory attribute protocol to say so.
+ */
+static EFI_STATUS alloc_pool(struct err *err)
+{
+	EFI_MEMORY_ATTRIBUTE_PROTOCOL *ma = NULL;
+
+	g.pool_size = BOOTDATA_MAX + HANDOFF_AREA_SIZE + 2 * PAGE;
+	g.pool = BELOW_1G;
+	EFI_STATUS st = alloc_typed(AllocateMaxAddress, EfiLoaderCode, &g.pool, g.pool_size);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "efi: no %llu bytes below 1 GiB for the start info and hand-off",
+			 (unsigned long long)g.pool_size);
+		return st;
+	}
+	g.pool_size = (g.pool_size + PAGE - 1) & ~(PAGE - 1);
+	st = uefi_call_wrapper(efi_bs->LocateProtocol, 3, &memattr_guid, NULL, (void **)&ma);
+	if (EFI_ERROR(st) || !ma) {
+		efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode (no memory "
+			   "attribute protocol)\n", (unsigned long long)g.pool,
+			   (unsigned long long)(g.pool + g.pool_size - 1));
+		return EFI_SUCCESS;
+	}
+	st = uefi_call_wrapper(ma->ClearMemoryAttributes, 4, ma, g.pool, g.pool_size,
+			       EFI_MEMORY_XP | EFI_MEMORY_RO);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "efi: clearing XP/RO of the hand-off pages 0x%llx-0x%llx failed (0x%llx)",
+			 (unsigned long long)g.pool, (unsigned long long)(g.pool + g.pool_size - 1),
+			 (unsigned long long)st);
+		return st;
+	}
+	efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode, XP/RO cleared\n",
+		   (unsigned long long)g.pool, (unsigned long long)(g.pool + g.pool_size - 1));
+	return EFI_SUCCESS;
 }
 
 static void report_read(const char *what, const char *path, uint64_t bytes, uint64_t t0)
@@ -331,8 +409,9 @@ static void report_plan(const struct efi_selection *sel)
 		efi_printf("pvhboot:   module %u %s: %llu bytes at 0x%llx\n", i, sel->initrd_paths[i],
 			   (unsigned long long)g.modules[i].size,
 			   (unsigned long long)g.modules[i].addr);
-	efi_printf("pvhboot:   start info at 0x%llx, RSDP 0x%llx, %u operations: %llu bytes to "
-		   "copy, %llu to zero\n", (unsigned long long)g.plan.bootdata_addr,
+	efi_printf("pvhboot:   start info at 0x%llx, hand-off at 0x%llx, RSDP 0x%llx, %u "
+		   "operations: %llu bytes to copy, %llu to zero\n",
+		   (unsigned long long)g.plan.bootdata_addr, (unsigned long long)g.plan.handoff_addr,
 		   (unsigned long long)g.si.rsdp, g.plan.nops,
 		   (unsigned long long)g.plan.bytes_copied,
 		   (unsigned long long)g.plan.bytes_zeroed);
@@ -384,9 +463,8 @@ static void __attribute__((noreturn)) enter_kernel(void)
 	memcpy(leave, efi_leave_long_start, (size_t)(efi_leave_long_end - efi_leave_long_start));
 	((void (*)(uint64_t, uint64_t))(uintptr_t)leave)((uintptr_t)block, (uintptr_t)stub);
 dead:
-	/* Unreachable unless a check above is wrong: nothing can be printed any more. */
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	/* Boot services are gone: only the ports are left to say why. */
+	efi_panic(err.msg);
 }
 
 EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_selection *sel)
@@ -396,6 +474,7 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 
 	err_clear(&err);
 	memset(&g.pin, 0, sizeof(g.pin));
+	g.nallocs = 0;
 	tsc_calibrate();
 	if (sel->ninitrds > EFI_MAX_INITRDS) {
 		err_fail(&err, "more than %d initrds", EFI_MAX_INITRDS);
@@ -407,30 +486,34 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 	if (EFI_ERROR(st))
 		return fail(st, &err);
 
-	g.pool_size = BOOTDATA_MAX + HANDOFF_AREA_SIZE + 2 * PAGE;
-	g.pool = BELOW_1G;
-	st = alloc_pages(AllocateMaxAddress, &g.pool, g.pool_size);
-	if (EFI_ERROR(st)) {
-		err_fail(&err, "efi: no %llu bytes below 1 GiB for the start info",
-			 (unsigned long long)g.pool_size);
+	st = alloc_pool(&err);
+	if (EFI_ERROR(st))
 		return fail(st, &err);
-	}
 	if (get_memory_map(&err) || build_handover_map(&err) || plan_everything(sel, &err))
 		return fail(EFI_LOAD_ERROR, &err);
 	report_plan(sel);
 	efi_printf("pvhboot: exiting boot services, starting kernel at 0x%llx\n",
 		   (unsigned long long)g.elf.pvh_entry);
 
-	/* The usual retry: the map key changes if anything allocated since GetMemoryMap. */
+	/*
+	 * The usual retry: the map key changes if anything allocated since
+	 * GetMemoryMap. After a first failed ExitBootServices only GetMemoryMap
+	 * and ExitBootServices may be called (UEFI 2.10, 7.4): errors from then
+	 * on go to the ports.
+	 */
 	for (int attempt = 0;; attempt++) {
-		if (get_memory_map(&err))
-			return fail(EFI_LOAD_ERROR, &err);
+		if (get_memory_map(&err)) {
+			if (attempt == 0)
+				return fail(EFI_LOAD_ERROR, &err);
+			efi_panic(err.msg);
+		}
 		st = uefi_call_wrapper(efi_bs->ExitBootServices, 2, image, g.map_key);
 		if (!EFI_ERROR(st))
 			break;
 		if (attempt == 2) {
-			err_fail(&err, "efi: ExitBootServices failed (0x%llx)", (unsigned long long)st);
-			return fail(st, &err);
+			err_fail(&err, "efi: ExitBootServices failed 3 times (0x%llx)",
+				 (unsigned long long)st);
+			efi_panic(err.msg);
 		}
 	}
 	enter_kernel();
