@@ -142,8 +142,9 @@ static bool merge_into(struct memmap_entry *out, unsigned n, const struct efi_me
 	return false;
 }
 
-int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
-		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+/* free_now: only Conventional memory, as RAM; otherwise every descriptor, converted. */
+static int convert(const void *map, size_t map_size, size_t desc_size, struct memmap_entry *out,
+		   unsigned max, unsigned *n, bool free_now, struct err *err)
 {
 	size_t count;
 
@@ -155,8 +156,10 @@ int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 
 		if (efi_memmap_get(map, desc_size, i, &d, err) < 0)
 			return -1;
-		if (d.pages == 0)
+		if (d.pages == 0 || (free_now && d.type != EFI_MT_CONVENTIONAL))
 			continue;
+		if (free_now)
+			d.type = EFI_MT_CONVENTIONAL;
 		if (*n >= max && max > 0)
 			*n = compact(out, *n);
 		if (*n >= max && merge_into(out, *n, &d))
@@ -171,6 +174,18 @@ int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 		(*n)++;
 	}
 	return 0;
+}
+
+int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
+		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+{
+	return convert(map, map_size, desc_size, out, max, n, false, err);
+}
+
+int efi_memmap_free_now(const void *map, size_t map_size, size_t desc_size,
+			struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+{
+	return convert(map, map_size, desc_size, out, max, n, true, err);
 }
 
 int efi_memmap_check_free(const void *map, size_t map_size, size_t desc_size, struct range r,

@@ -72,6 +72,15 @@ int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memde
 int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err);
 
+/*
+ * The memory free right now, while boot services run: Conventional
+ * descriptors only, as RAM entries (merged as efi_memmap_convert merges).
+ * Where a relocatable kernel can be read straight to (AllocatePages at an
+ * address chosen in it succeeds). Errors start "efi memmap: ".
+ */
+int efi_memmap_free_now(const void *map, size_t map_size, size_t desc_size,
+			struct memmap_entry *out, unsigned max, unsigned *n, struct err *err);
+
 /* The start-info type (1..7 of pvh/memmap.h) an EFI memory type becomes. */
 uint32_t efi_memtype_to_e820(uint32_t efi_type);
 

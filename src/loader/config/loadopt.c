@@ -67,7 +67,37 @@ static bool lo_is_option(const char *w, size_t n)
 {
 	return lo_word_is(w, n, "debug") || lo_word_is(w, n, "--") ||
 	       lo_has_prefix(w, n, "linux=") || lo_has_prefix(w, n, "initrd=") ||
-	       lo_has_prefix(w, n, "entry=");
+	       lo_has_prefix(w, n, "entry=") || lo_has_prefix(w, n, "reloc=");
+}
+
+/* reloc=ADDR: hexadecimal, with or without 0x, at most 16 digits. */
+static int lo_take_reloc(struct loadopt *o, const char *w, size_t n, struct err *err)
+{
+	size_t i = 6;
+	uint64_t v = 0;
+
+	if (o->has_reloc)
+		return err_fail(err, "load options: reloc= given twice");
+	if (n >= i + 2 && w[i] == '0' && (w[i + 1] | 0x20) == 'x')
+		i += 2;
+	if (i == n || n - i > 16)
+		return err_fail(err, "load options: reloc='%.*s': want a hexadecimal address of 1 to 16 digits",
+				(int)(n - 6 < LO_QUOTE ? n - 6 : LO_QUOTE), w + 6);
+	for (; i < n; i++) {
+		char c = (char)(w[i] | 0x20);
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else
+			return err_fail(err, "load options: reloc='%.*s': '%c' is not a hexadecimal digit",
+					(int)(n - 6 < LO_QUOTE ? n - 6 : LO_QUOTE), w + 6, w[i]);
+		v = v << 4 | d;
+	}
+	o->has_reloc = true;
+	o->reloc = v;
+	return 0;
 }
 
 /* The shell's first word: "pvhboot.efi", "FS0:\EFI\pvhboot.efi", "\x\loader". */
@@ -146,6 +176,8 @@ static int lo_take_word(struct loadopt *o, const char *w, size_t n, struct err *
 					(unsigned)CONFIG_MAX_INITRDS);
 		return lo_take_path(o->initrd[o->ninitrd++], w, n, "initrd=", err);
 	}
+	if (lo_has_prefix(w, n, "reloc="))
+		return lo_take_reloc(o, w, n, err);
 	if (lo_has_prefix(w, n, "entry=")) {
 		size_t k = 6;
 
@@ -162,7 +194,7 @@ static int lo_take_word(struct loadopt *o, const char *w, size_t n, struct err *
 		return 0;
 	}
 	return err_fail(err,
-			"load options: unknown word '%.*s%s' (expected linux=, initrd=, entry=, debug or --)",
+			"load options: unknown word '%.*s%s' (expected linux=, initrd=, entry=, reloc=, debug or --)",
 			(int)(n < LO_QUOTE ? n : LO_QUOTE), w, n > LO_QUOTE ? "..." : "");
 }
 
