@@ -107,14 +107,17 @@ static unsigned compact(struct memmap_entry *out, unsigned n)
 			out[j] = out[j - 1];
 		out[j] = e;
 	}
+	/* Last bytes, not ends: a range may end at 2^64. Sizes are never 0 here. */
 	for (unsigned i = 0; i < n; i++) {
 		if (k > 0) {
 			struct memmap_entry *last = &out[k - 1];
-			uint64_t last_end = last->addr + last->size; /* each fits: checked when read */
-			if (last->type == out[i].type && out[i].addr <= last_end) {
-				uint64_t end = out[i].addr + out[i].size;
-				if (end > last_end)
-					last->size = end - last->addr;
+			uint64_t last_byte = last->addr + (last->size - 1);
+			uint64_t byte = out[i].addr + (out[i].size - 1);
+			bool whole = last->addr == 0 && byte == UINT64_MAX; /* 2^64 bytes: no size */
+			if (last->type == out[i].type && !whole &&
+			    (out[i].addr <= last_byte || out[i].addr - 1 == last_byte)) {
+				if (byte > last_byte)
+					last->size = byte - last->addr + 1;
 				continue;
 			}
 		}
@@ -127,16 +130,20 @@ static unsigned compact(struct memmap_entry *out, unsigned n)
 static bool merge_into(struct memmap_entry *out, unsigned n, const struct efi_memdesc *d)
 {
 	uint32_t type = efi_memtype_to_e820(d->type);
-	uint64_t start = d->start, end = d->start + d->pages * EFI_MEMMAP_PAGE_SIZE;
+	uint64_t first = d->start, byte = d->start + (d->pages * EFI_MEMMAP_PAGE_SIZE - 1);
 
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t e_end = out[i].addr + out[i].size;
-		if (out[i].type != type || start > e_end || end < out[i].addr)
+		uint64_t e_byte = out[i].addr + (out[i].size - 1);
+		bool touches = (first <= e_byte || first - 1 == e_byte) &&
+			       (byte >= out[i].addr || byte + 1 == out[i].addr);
+		if (out[i].type != type || !touches)
 			continue;
-		uint64_t lo = start < out[i].addr ? start : out[i].addr;
-		uint64_t hi = end > e_end ? end : e_end;
+		uint64_t lo = first < out[i].addr ? first : out[i].addr;
+		uint64_t hi = byte > e_byte ? byte : e_byte;
+		if (lo == 0 && hi == UINT64_MAX)
+			return false; /* the whole space: a size of 2^64 does not fit */
 		out[i].addr = lo;
-		out[i].size = hi - lo;
+		out[i].size = hi - lo + 1;
 		return true;
 	}
 	return false;

@@ -46,7 +46,12 @@ static struct {
 	struct memmap placement;
 	struct memmap_entry placement_raw[ELF_MAX_SEGMENTS + EFI_MAX_INITRDS + 1];
 	struct memmap handover;
+	struct memmap free_now;
 	struct memmap_entry raw[MEMMAP_MAX];
+	uint64_t delta;     /* added to every segment's address and the entry */
+	bool span_owned;    /* the whole (moved) image range is allocated: read in place */
+	uint64_t staged;    /* file bytes read to a buffer, copied after ExitBootServices */
+	bool planned;
 	struct plan_input pin;
 	struct plan plan;
 	struct si_request si;
@@ -217,15 +222,86 @@ static void reserve_free_parts(uint64_t start, uint64_t end)
 	}
 }
 
+/*
+ * Where the kernel goes. At its linked address when all of it is free now,
+ * or when it cannot move (load_segments then stages what the firmware still
+ * holds, copied after ExitBootServices). Otherwise, or with reloc=, a
+ * relocatable kernel moves to the base the core's chooser picks in the
+ * memory free now (the highest that fits its note), allocated whole, so
+ * that every segment is read straight to its place: nothing staged.
+ */
+static EFI_STATUS choose_placement(const char *path, const struct efi_selection *sel,
+				   struct err *err)
+{
+	unsigned n = 0;
+	struct err why;
+	struct range span = { g.elf.span_start, g.elf.span_end };
+	struct range pages = { span.start & ~(PAGE - 1), (span.end + PAGE - 1) & ~(PAGE - 1) };
+
+	g.delta = 0;
+	g.span_owned = false;
+	if (get_memory_map(err))
+		return EFI_LOAD_ERROR;
+	if (efi_memmap_free_now(g.map_buf, g.map_size, g.desc_size, g.raw, MEMMAP_MAX, &n, err) ||
+	    memmap_normalise(&g.free_now, g.raw, n, err))
+		return EFI_LOAD_ERROR;
+	if (!sel->has_reloc && (!g.elf.reloc.present || memmap_is_ram(&g.free_now, pages)))
+		return EFI_SUCCESS;
+
+	struct plan_reloc r = { g.elf.reloc.present, g.elf.reloc.align, g.elf.reloc.min,
+				g.elf.reloc.max, sel->has_reloc, sel->reloc };
+	uint64_t delta = 0;
+	err_clear(&why);
+	if (plan_reloc_choose(&g.free_now, NULL, NULL, 0, span, &r, &delta, &why)) {
+		err_fail(err, "%s: linked at 0x%llx-0x%llx%s; %s", path,
+			 (unsigned long long)span.start, (unsigned long long)(span.end - 1),
+			 sel->has_reloc ? ", reloc= given" : ", part of it held by the firmware",
+			 why.msg);
+		return EFI_LOAD_ERROR;
+	}
+	uint64_t base = pages.start + delta;
+	EFI_STATUS st = alloc_pages(AllocateAddress, &base, pages.end - pages.start);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "%s: the chosen range 0x%llx-0x%llx cannot be allocated (0x%llx)", path,
+			 (unsigned long long)(pages.start + delta),
+			 (unsigned long long)(pages.end + delta - 1), (unsigned long long)st);
+		return st;
+	}
+	g.delta = delta;
+	g.span_owned = true;
+	efi_printf("pvhboot:   relocated by %s0x%llx: 0x%llx-0x%llx (linked at 0x%llx%s), "
+		   "read in place\n", (int64_t)delta < 0 ? "-" : "+",
+		   (unsigned long long)((int64_t)delta < 0 ? -delta : delta),
+		   (unsigned long long)(span.start + delta), (unsigned long long)(span.end + delta - 1),
+		   (unsigned long long)span.start,
+		   sel->has_reloc ? ", reloc= given" : ", held by the firmware until ExitBootServices");
+	return EFI_SUCCESS;
+}
+
 /* Each load segment: straight to its destination if that is free memory, else a buffer. */
 static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 {
+	g.staged = 0;
 	for (unsigned i = 0; i < g.elf.nsegments; i++) {
 		const struct elf_segment *s = &g.elf.segments[i];
 		uint64_t start = s->paddr & ~(PAGE - 1);
 		uint64_t end = (s->paddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
 		uint64_t t0 = rdtsc();
 		EFI_STATUS st;
+
+		if (g.span_owned) {
+			/* The whole moved range is ours: read in place, zero the rest. */
+			uint8_t *dst = (uint8_t *)(uintptr_t)(s->paddr + g.delta);
+			g.seg_src[i] = s->paddr + g.delta;
+			st = efi_file_read_at(kf, s->offset, dst, s->filesz, err);
+			if (EFI_ERROR(st))
+				return st;
+			memset(dst + s->filesz, 0, s->memsz - s->filesz);
+			char what[32];
+			fmt_snprintf(what, sizeof(what), "segment %u of", s->index);
+			report_read(what, kf->path, s->filesz, t0);
+			continue;
+		}
 
 		if (get_memory_map(err))
 			return EFI_LOAD_ERROR;
@@ -255,6 +331,7 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 				return st;
 			}
 			g.seg_src[i] = buf;
+			g.staged += s->filesz;
 			st = efi_file_read_at(kf, s->offset, (void *)(uintptr_t)buf, s->filesz, err);
 			efi_printf("pvhboot:   segment %u: destination 0x%llx held by the firmware: "
 				   "staged at 0x%llx\n", s->index, (unsigned long long)s->paddr,
@@ -297,7 +374,12 @@ static EFI_STATUS load_kernel(EFI_FILE_HANDLE root, const struct efi_selection *
 		   "0x%llx-0x%llx\n", sel->linux_path, (unsigned long long)kf.size,
 		   g.elf.elf_class, (unsigned long long)g.elf.pvh_entry, g.elf.nsegments,
 		   (unsigned long long)g.elf.span_start, (unsigned long long)g.elf.span_end);
-	st = load_segments(&kf, err);
+	st = choose_placement(sel->linux_path, sel, err);
+	if (!EFI_ERROR(st))
+		st = load_segments(&kf, err);
+	if (!EFI_ERROR(st))
+		efi_printf("pvhboot:   %llu bytes staged (to copy after ExitBootServices)\n",
+			   (unsigned long long)g.staged);
 out:
 	efi_file_close(&kf);
 	return st;
@@ -346,17 +428,33 @@ static uint64_t find_rsdp(void)
 	return v1;
 }
 
-/* The map handed to the kernel: the firmware's, converted, normalised, fitted. */
+/*
+ * The map handed to the kernel: the firmware's, converted, normalised,
+ * fitted to Linux's 128 entries, keeping as RAM everything placed there:
+ * the kernel (where it runs), the initrds, and once planned the start info
+ * and the hand-off area.
+ */
 static int build_handover_map(struct err *err)
 {
-	unsigned n = 0;
-	struct range keep = { g.elf.span_start, g.elf.span_end };
+	unsigned n = 0, nkeep = 0;
+	struct range keep[2 + EFI_MAX_INITRDS + 1];
 
+	keep[nkeep++] = (struct range){ g.elf.span_start + g.delta, g.elf.span_end + g.delta };
+	for (unsigned i = 0; i < g.pin.nmodules; i++) {
+		uint64_t at = g.planned ? g.plan.module_addr[i] : g.pin.modules[i].addr;
+		if (g.pin.modules[i].size)
+			keep[nkeep++] = (struct range){ at, at + g.pin.modules[i].size };
+	}
+	if (g.planned) {
+		keep[nkeep++] = (struct range){ g.plan.bootdata_addr, g.plan.bootdata_addr + BOOTDATA_MAX };
+		keep[nkeep++] = (struct range){ g.plan.handoff_addr,
+						g.plan.handoff_addr + g.pin.handoff_size };
+	}
 	if (efi_memmap_convert(g.map_buf, g.map_size, g.desc_size, g.raw, MEMMAP_MAX, &n, err))
 		return -1;
 	if (memmap_normalise(&g.handover, g.raw, n, err))
 		return -1;
-	return memmap_fit(&g.handover, PVH_LINUX_MAX_MEMMAP, &keep, 1, err);
+	return memmap_fit(&g.handover, PVH_LINUX_MAX_MEMMAP, keep, nkeep, err);
 }
 
 /*
@@ -370,9 +468,9 @@ static int plan_everything(const struct efi_selection *sel, struct err *err)
 
 	for (unsigned i = 0; i < g.elf.nsegments; i++) {
 		const struct elf_segment *s = &g.elf.segments[i];
-		g.placement_raw[n++] = (struct memmap_entry){ s->paddr, s->memsz, 1 };
+		g.placement_raw[n++] = (struct memmap_entry){ s->paddr + g.delta, s->memsz, 1 };
 		/* Read straight to its place (BSS zeroed too): nothing left to copy or zero. */
-		uint64_t in_place = g.seg_src[i] == s->paddr ? s->memsz : s->filesz;
+		uint64_t in_place = g.seg_src[i] == s->paddr + g.delta ? s->memsz : s->filesz;
 		g.pin.segments[i] = (struct plan_segment){ s->paddr, g.seg_src[i], in_place, s->memsz };
 	}
 	for (unsigned i = 0; i < g.pin.nmodules; i++)
@@ -384,10 +482,14 @@ static int plan_everything(const struct efi_selection *sel, struct err *err)
 	g.pin.map = &g.placement;
 	g.pin.nsegments = g.elf.nsegments;
 	g.pin.nbusy = 0;
+	/* The delta is decided (choose_placement): the planner takes it as given. */
+	g.pin.delta_given = true;
+	g.pin.delta = g.delta;
 	g.pin.bootdata_size = BOOTDATA_MAX;
 	g.pin.handoff_size = HANDOFF_AREA_SIZE + (uint64_t)(efi_leave_long_end - efi_leave_long_start);
 	if (plan_build(&g.plan, &g.pin, err))
 		return -1;
+	g.planned = true;
 
 	g.si.flags = 0;
 	g.si.cmdline = sel->cmdline;
@@ -456,7 +558,7 @@ static void __attribute__((noreturn)) enter_kernel(void)
 	uint8_t *stub = (uint8_t *)block + sizeof(*block);
 	size_t stub_len = (size_t)(handoff_end - handoff_start);
 	uint8_t *leave = stub + ((stub_len + 15) & ~(size_t)15);
-	if (handoff_fill(block, (uint32_t)g.plan.handoff_addr, &g.plan, g.elf.pvh_entry,
+	if (handoff_fill(block, (uint32_t)g.plan.handoff_addr, &g.plan, g.elf.pvh_entry + g.plan.delta,
 			 g.plan.bootdata_addr, &err))
 		goto dead;
 	memcpy(stub, handoff_start, stub_len);
@@ -475,6 +577,8 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 	err_clear(&err);
 	memset(&g.pin, 0, sizeof(g.pin));
 	g.nallocs = 0;
+	g.planned = false;
+	g.delta = 0;
 	tsc_calibrate();
 	if (sel->ninitrds > EFI_MAX_INITRDS) {
 		err_fail(&err, "more than %d initrds", EFI_MAX_INITRDS);
@@ -493,7 +597,7 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 		return fail(EFI_LOAD_ERROR, &err);
 	report_plan(sel);
 	efi_printf("pvhboot: exiting boot services, starting kernel at 0x%llx\n",
-		   (unsigned long long)g.elf.pvh_entry);
+		   (unsigned long long)(g.elf.pvh_entry + g.plan.delta));
 
 	/*
 	 * The usual retry: the map key changes if anything allocated since

@@ -190,6 +190,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (opts.has_cmdline)
 		sel.cmdline = opts.cmdline;
 	sel.debug = opts.debug;
+	sel.has_reloc = opts.has_reloc;
+	sel.reloc = opts.reloc;
 	/* efi_boot returns only on an error, reported and its own pages freed. */
 	status = efi_boot(image, root, &sel);
 	give_back();
