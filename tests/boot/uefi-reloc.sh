@@ -5,8 +5,10 @@
 # new place (zero bytes staged):
 #  - uefi-reloc-pc: OVMF_CODE.fd on -M pc, whose boot-services data covers
 #    9-21 MiB until ExitBootServices: the kernel moves;
-#  - uefi-reloc-forced: reloc=0x1100000 (not 2 MiB aligned) is refused with
-#    the reason and the shell goes on; then reloc=0x4000000 boots there;
+#  - uefi-reloc-forced: the load option reloc=0x1100000 (not 2 MiB aligned)
+#    is refused with the reason and the shell goes on; then a loader entry
+#    whose options hold pvhboot.reloc=0x4000000 boots there, the word taken
+#    out of the kernel's command line;
 #  - uefi-reloc-smm: OVMF_CODE_4M.secboot.fd on q35 with SMM, ACPI NVS at
 #    0x810000-0x170ffff: the kernel moves above it.
 # Each boot must reach the initramfs's marker (as tests/boot/linux.sh checks
@@ -43,14 +45,16 @@ init_log=$BOOT_LOG_DIR/uefi-reloc-initramfs.log
 "$BOOT_ROOT/scripts/mkinitramfs.sh" "$INITRAMFS" >"$init_log" 2>&1 ||
 	all_not_ok "the initramfs cannot be built: $(tail -n1 "$init_log" | cut -c1-120)" "$init_log"
 
-# reloc_boot NAME CODE VARS STARTUP_LINES QEMU_ARGS...: one OVMF boot from the shell.
+# reloc_boot NAME CODE VARS STARTUP_LINES QEMU_ARGS...: one OVMF boot from the
+# shell; EXTRA_FILES (SRC=PATH...) go on the ESP too.
+EXTRA_FILES=()
 reloc_boot() {
 	local name=$1 code=$2 vars=$3 lines=$4 esp=$T/esp.img
 	shift 4
 	printf '@echo -off\nfs0:\n%s\n' "$lines" >"$T/$name.nsh"
 	if ! "$BOOT_ROOT/scripts/mkesp.sh" "$esp" 128 "$BOOT_BUILD/pvhboot.efi=/pvhboot.efi" \
 		"$T/$name.nsh=/startup.nsh" "$KERNEL=/vmlinux" "$INITRAMFS=/initramfs.img" \
-		>"$BOOT_LOG_DIR/$name.log.mkesp" 2>&1; then
+		"${EXTRA_FILES[@]}" >"$BOOT_LOG_DIR/$name.log.mkesp" 2>&1; then
 		QEMU_RC=mkesp
 		return
 	fi
@@ -69,6 +73,7 @@ reloc_expect() {
 	line=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
 	moved=$(tr -d '\r' <"$log" | grep -a -m1 'pvhboot:   relocated by ')
 	base=$(sed -n 's/.*relocated by [-+]0x[0-9a-f]*: \(0x[0-9a-f]*\)-.*/\1/p' <<<"$moved")
+	# shellcheck disable=SC2004 # $test is an expression, expanded on purpose
 	if grep -aq 'Kernel panic' "$log"; then
 		tap_not_ok "$name" "kernel panic" "$log"
 	elif [ -z "$moved" ] || [ -z "$base" ]; then
@@ -93,11 +98,23 @@ boot_line="\\\\pvhboot.efi linux=\\\\vmlinux initrd=\\\\initramfs.img"
 reloc_boot uefi-reloc-pc "$D/OVMF_CODE.fd" "$D/OVMF_VARS.fd" "$boot_line -- $ARGS" -M pc
 reloc_expect uefi-reloc-pc "base >= 0x1000000 && base % 0x200000 == 0" || status=1
 
+printf 'timeout 0\n' >"$T/loader.conf"
+printf 'title forced\nlinux /vmlinux\ninitrd /initramfs.img\noptions %s pvhboot.reloc=0x4000000 pvh-path=entry\n' \
+	"$ARGS" >"$T/forced.conf"
+EXTRA_FILES=("$T/loader.conf=/loader/loader.conf" "$T/forced.conf=/loader/entries/forced.conf")
 reloc_boot uefi-reloc-forced "$D/OVMF_CODE.fd" "$D/OVMF_VARS.fd" \
 	"$(printf '%s\n%s\n%s' "\\\\pvhboot.efi reloc=0x1100000 linux=\\\\vmlinux -- $ARGS" \
-		'echo FIRMWARE-CONTINUED' "\\\\pvhboot.efi reloc=0x4000000 linux=\\\\vmlinux initrd=\\\\initramfs.img -- $ARGS")" \
+		'echo FIRMWARE-CONTINUED' '\\pvhboot.efi')" \
 	-M pc
+EXTRA_FILES=()
 log=$BOOT_LOG_DIR/uefi-reloc-forced.log
+line=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
+if ! grep -q 'cmdline=\[.*pvh-path=entry' <<<"$line" || grep -q 'pvhboot.reloc' <<<"$line"; then
+	tap_not_ok uefi-reloc-entry-cmdline "the kernel's command line should hold pvh-path=entry and no pvhboot.reloc: ${line:-no marker}" "$log"
+	status=1
+else
+	tap_ok uefi-reloc-entry-cmdline "pvhboot.reloc= taken out: $(sed -n 's/.*\(cmdline=.*\)/\1/p' <<<"$line")"
+fi
 refusal=$(grep -a 'pvhboot: error: .*reloc= given' "$log" | head -n1 | tr -d '\r')
 if [ -z "$refusal" ] || ! grep -aq FIRMWARE-CONTINUED "$log"; then
 	tap_not_ok uefi-reloc-forced-refused "reloc=0x1100000 not refused with a reason, or no return to the shell" "$log"

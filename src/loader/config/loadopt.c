@@ -1,5 +1,6 @@
 /* loadopt.c - the UEFI load options of pvhboot.efi (see loadopt.h). */
 #include "loader/config/loadopt.h"
+#include "lib/fmt.h"
 #include "loader/config/cfg_path.h"
 
 #define LO_QUOTE 64 /* how much of a bad word a message quotes */
@@ -70,33 +71,78 @@ static bool lo_is_option(const char *w, size_t n)
 	       lo_has_prefix(w, n, "entry=") || lo_has_prefix(w, n, "reloc=");
 }
 
-/* reloc=ADDR: hexadecimal, with or without 0x, at most 16 digits. */
-static int lo_take_reloc(struct loadopt *o, const char *w, size_t n, struct err *err)
+/* ADDR of reloc=ADDR: hexadecimal, with or without 0x, at most 16 digits. */
+static int lo_parse_reloc(const char *key, const char *v, size_t n, uint64_t *out, struct err *err)
 {
-	size_t i = 6;
-	uint64_t v = 0;
+	size_t i = 0;
+	uint64_t x = 0;
+	int q = (int)(n < LO_QUOTE ? n : LO_QUOTE);
 
-	if (o->has_reloc)
-		return err_fail(err, "load options: reloc= given twice");
-	if (n >= i + 2 && w[i] == '0' && (w[i + 1] | 0x20) == 'x')
-		i += 2;
+	if (n >= 2 && v[0] == '0' && (v[1] | 0x20) == 'x')
+		i = 2;
 	if (i == n || n - i > 16)
-		return err_fail(err, "load options: reloc='%.*s': want a hexadecimal address of 1 to 16 digits",
-				(int)(n - 6 < LO_QUOTE ? n - 6 : LO_QUOTE), w + 6);
+		return err_fail(err, "%s='%.*s': want a hexadecimal address of 1 to 16 digits", key,
+				q, v);
 	for (; i < n; i++) {
-		char c = (char)(w[i] | 0x20);
+		char c = (char)(v[i] | 0x20);
 		unsigned d;
 		if (c >= '0' && c <= '9')
 			d = (unsigned)(c - '0');
 		else if (c >= 'a' && c <= 'f')
 			d = (unsigned)(c - 'a' + 10);
 		else
-			return err_fail(err, "load options: reloc='%.*s': '%c' is not a hexadecimal digit",
-					(int)(n - 6 < LO_QUOTE ? n - 6 : LO_QUOTE), w + 6, w[i]);
-		v = v << 4 | d;
+			return err_fail(err, "%s='%.*s': '%c' is not a hexadecimal digit", key, q, v,
+					v[i]);
+		x = x << 4 | d;
 	}
+	*out = x;
+	return 0;
+}
+
+static int lo_take_reloc(struct loadopt *o, const char *w, size_t n, struct err *err)
+{
+	if (o->has_reloc)
+		return err_fail(err, "load options: reloc= given twice");
+	if (lo_parse_reloc("load options: reloc", w + 6, n - 6, &o->reloc, err))
+		return -1;
 	o->has_reloc = true;
-	o->reloc = v;
+	return 0;
+}
+
+int loadopt_take_reloc(char *cmdline, bool *has_reloc, uint64_t *reloc, const char *where,
+		       struct err *err)
+{
+	static const char key[] = "pvhboot.reloc=";
+	const size_t k = sizeof(key) - 1;
+	char *out = cmdline;
+	char msg_key[96];
+	bool first = true;
+
+	fmt_snprintf(msg_key, sizeof(msg_key), "%s: pvhboot.reloc", where);
+	for (char *p = cmdline; *p;) {
+		while (*p == ' ')
+			p++;
+		char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t n = (size_t)(p - w);
+		if (n == 0)
+			break;
+		if (n >= k && memcmp(w, key, k) == 0) {
+			if (*has_reloc)
+				return err_fail(err, "%s given twice", msg_key);
+			if (lo_parse_reloc(msg_key, w + k, n - k, reloc, err))
+				return -1;
+			*has_reloc = true;
+			continue;
+		}
+		if (!first)
+			*out++ = ' ';
+		memmove(out, w, n);
+		out += n;
+		first = false;
+	}
+	*out = '\0';
 	return 0;
 }
 

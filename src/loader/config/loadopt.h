@@ -50,4 +50,14 @@ struct loadopt {
  */
 int loadopt_parse(struct loadopt *o, const void *utf16le, size_t bytes, struct err *err);
 
+/*
+ * Takes the words "pvhboot.reloc=ADDR" out of a kernel command line (a loader
+ * entry's options), in place, blanks collapsed to one space: the same forced
+ * base as the load option reloc=, for entries. where names the entry in
+ * errors ("WHERE: pvhboot.reloc='...': ..."). *has_reloc starts false; a
+ * second such word is an error. (The load options' reloc= wins over it.)
+ */
+int loadopt_take_reloc(char *cmdline, bool *has_reloc, uint64_t *reloc, const char *where,
+		       struct err *err);
+
 #endif

@@ -142,7 +142,14 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	sel.ninitrds = e->ninitrd;
 	for (unsigned i = 0; i < e->ninitrd; i++)
 		sel.initrd_paths[i] = e->initrd[i];
-	sel.cmdline = e->options;
+	/* pvhboot.reloc=ADDR in the options is ours, not the kernel's. */
+	static char kernel_cmdline[CONFIG_OPTIONS_MAX + 1];
+	memcpy(kernel_cmdline, e->options, sizeof(kernel_cmdline));
+	char where[CONFIG_PATH_MAX];
+	fmt_snprintf(where, sizeof(where), ENTRIES_DIR "\\%s.conf", e->id);
+	if (loadopt_take_reloc(kernel_cmdline, &sel.has_reloc, &sel.reloc, where, err))
+		return EFI_INVALID_PARAMETER;
+	sel.cmdline = kernel_cmdline;
 	return EFI_SUCCESS;
 }
 
@@ -190,8 +197,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (opts.has_cmdline)
 		sel.cmdline = opts.cmdline;
 	sel.debug = opts.debug;
-	sel.has_reloc = opts.has_reloc;
-	sel.reloc = opts.reloc;
+	if (opts.has_reloc) {
+		sel.has_reloc = true;
+		sel.reloc = opts.reloc;
+	}
 	/* efi_boot returns only on an error, reported and its own pages freed. */
 	status = efi_boot(image, root, &sel);
 	give_back();
