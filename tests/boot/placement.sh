@@ -7,7 +7,8 @@
 #                    loader), GRUB 2 multiboot2 and multiboot1, the PVH chain
 #   linux612-*       Debian's 6.12 kernel (cache/kernel-6.12/vmlinux, which
 #                    carries XEN_ELFNOTE_PHYS32_RELOC) to userspace: forced to
-#                    another base with reloc= (QEMU multiboot1), and moved by
+#                    another base with reloc= (QEMU multiboot1, and
+#                    pvhboot.reloc= in the PVH chain), and moved by
 #                    pvhboot's own choice when GRUB's `cutmem` takes its linked
 #                    range out of the memory map (multiboot2)
 #   refuse-*         reloc= that breaks the note, and on a kernel without one
@@ -84,7 +85,7 @@ fi
 # 5. Debian's 6.12 kernel, relocated, to the initramfs's userspace marker.
 K612=$BOOT_ROOT/cache/kernel-6.12/vmlinux
 K61=$BOOT_ROOT/cache/kernel/vmlinux
-LNAMES="linux612-mb1-reloc linux612-grub-cutmem refuse-misaligned refuse-no-note"
+LNAMES="linux612-mb1-reloc linux612-pvh-reloc linux612-grub-cutmem refuse-misaligned refuse-no-note"
 skip_linux() {
 	local n
 	for n in $LNAMES; do
@@ -93,13 +94,15 @@ skip_linux() {
 	exit 1
 }
 fetch_log=$BOOT_LOG_DIR/placement-fetch.log
-{ "$BOOT_ROOT/scripts/fetch-kernel-variant.sh" 6.12 && "$BOOT_ROOT/scripts/fetch-kernel.sh"; } \
-	>"$fetch_log" 2>&1 && [ -s "$K612" ] && [ -s "$K61" ] ||
+if ! { "$BOOT_ROOT/scripts/fetch-kernel-variant.sh" 6.12 && "$BOOT_ROOT/scripts/fetch-kernel.sh"; } \
+	>"$fetch_log" 2>&1 || ! [ -s "$K612" ] || ! [ -s "$K61" ]; then
 	skip_linux "Debian's kernels cannot be fetched" "$fetch_log"
+fi
 INITRAMFS=$T/initramfs.img
 "$BOOT_ROOT/scripts/mkinitramfs.sh" "$INITRAMFS" >"$T/initramfs.log" 2>&1 ||
 	skip_linux "the initramfs cannot be built" "$T/initramfs.log"
-QEMU_MEM=512
+QEMU_MEM=512 # read by qemu_run (lib.sh)
+export QEMU_MEM
 BASE_ARGS="console=ttyS0 panic=-1"
 
 # linux_reached NAME LOG WANT: ok if the marker came with exit 33 and the
@@ -129,7 +132,23 @@ qemu_run "$name" 300 "$log" -- -M pc -kernel "$BOOT_BUILD/pvhboot.elf" \
 	-initrd "$K612 $BASE_ARGS pvh-path=mb1-reloc,$INITRAMFS"
 linux_reached "$name" "$log" "relocated by +0x7000000 (linked 0x1000000, loaded 0x8000000)" || status=1
 
-# 5b. Chosen: GRUB's cutmem makes 16-64 MiB unusable in the map pvhboot gets;
+# 5b. The PVH chain's word for it: pvhboot.reloc= on the VMM's command line.
+name=linux612-pvh-reloc
+log=$BOOT_LOG_DIR/$name.log
+bundle=$T/linux612.bundle
+if "$BOOT_BUILD/pvh-bundle" -o "$bundle" --cmdline "$BASE_ARGS pvh-path=pvh-reloc" "$K612" \
+	"$INITRAMFS" >"$log.bundle" 2>&1; then
+	qemu_run "$name" 300 "$log" -- -M pc -kernel "$BOOT_BUILD/pvhboot-pvh.elf" -initrd "$bundle" \
+		-append "pvhboot.exit-on-error pvhboot.reloc=0x4000000"
+	linux_reached "$name" "$log" "relocated by +0x3000000 (linked 0x1000000, loaded 0x4000000)" ||
+		status=1
+else
+	tap_not_ok "$name" "pvh-bundle failed" "$log.bundle"
+	status=1
+fi
+rm -f "$bundle"
+
+# 5c. Chosen: GRUB's cutmem makes 16-64 MiB unusable in the map pvhboot gets;
 # the kernel must go to the highest 2 MiB-aligned base that fits.
 name=linux612-grub-cutmem
 gzip -1 -c "$K612" >"$T/vmlinux.gz"
