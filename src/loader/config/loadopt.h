@@ -51,4 +51,5 @@ struct loadopt {
  */
 int loadopt_parse(struct loadopt *o, const void *utf16le, size_t bytes, struct err *err);
 
+
 #endif

@@ -12,6 +12,7 @@
 #include <efi.h>
 
 #include "lib/fmt.h"
+#include "loader/common/options.h"
 #include "loader/config/bls.h"
 #include "loader/config/loader_conf.h"
 #include "loader/config/loadopt.h"
@@ -34,6 +35,21 @@ static struct loadopt opts;
 static struct loader_conf conf;
 static struct efi_selection sel;
 static char file_buf[CONFIG_FILE_MAX];
+/* The loader entries' pool: freed when we return to the firmware. */
+static void *entries_pool;
+static EFI_FILE_HANDLE opened_root;
+static bool entry_debug; /* pvhboot.debug in the chosen entry's options */
+
+/* What efi_main holds: given back before returning to the firmware. */
+static void give_back(void)
+{
+	if (entries_pool)
+		uefi_call_wrapper(efi_bs->FreePool, 1, entries_pool);
+	entries_pool = NULL;
+	if (opened_root)
+		uefi_call_wrapper(opened_root->Close, 1, opened_root);
+	opened_root = NULL;
+}
 
 struct entry_list {
 	EFI_FILE_HANDLE root;
@@ -94,6 +110,7 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 		err_fail(err, "efi: no memory for the loader entries");
 		return st;
 	}
+	entries_pool = l.entries;
 	st = efi_dir_each(root, ENTRIES_DIR, ".conf", add_entry, &l, err);
 	if (EFI_ERROR(st) && st != EFI_NOT_FOUND)
 		return st;
@@ -127,7 +144,26 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	sel.ninitrds = e->ninitrd;
 	for (unsigned i = 0; i < e->ninitrd; i++)
 		sel.initrd_paths[i] = e->initrd[i];
-	sel.cmdline = e->options;
+	/*
+	 * pvhboot.* words in the options are the loader's (options.h, as on the
+	 * PVH path): pvhboot.reloc=ADDR, pvhboot.debug. The rest is the kernel's.
+	 */
+	static char kernel_cmdline[CONFIG_OPTIONS_MAX + 1];
+	struct loader_options lo;
+	memset(&lo, 0, sizeof(lo));
+	options_parse(&lo, e->options, false, kernel_cmdline, sizeof(kernel_cmdline));
+	if (lo.bad[0]) {
+		err_fail(err, ENTRIES_DIR "\\%s.conf: options: pvhboot.%s: malformed (reloc= takes "
+			      "0x... hex or decimal)", e->id, lo.bad);
+		return EFI_INVALID_PARAMETER;
+	}
+	for (unsigned i = 0; i < lo.nunknown; i++)
+		efi_printf("pvhboot: warning: " ENTRIES_DIR "\\%s.conf: unknown option pvhboot.%s\n",
+			   e->id, lo.unknown[i]);
+	sel.has_reloc = lo.reloc_forced;
+	sel.reloc = lo.reloc_base;
+	entry_debug = lo.debug;
+	sel.cmdline = kernel_cmdline;
 	return EFI_SUCCESS;
 }
 
@@ -155,6 +191,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	status = efi_volume_open(image, &root, &err);
 	if (EFI_ERROR(status))
 		return efi_fail(status, err.msg);
+	opened_root = root;
 
 	if (opts.has_linux) {
 		sel.title = opts.linux_path;
@@ -166,11 +203,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		efi_printf("pvhboot: booting %s from the load options\n", opts.linux_path);
 	} else {
 		status = select_from_entries(root, &err);
-		if (EFI_ERROR(status))
+		if (EFI_ERROR(status)) {
+			give_back();
 			return efi_fail(status, err.msg);
+		}
 	}
 	if (opts.has_cmdline)
 		sel.cmdline = opts.cmdline;
-	sel.debug = opts.debug;
-	return efi_boot(image, root, &sel);
+	sel.debug = opts.debug || entry_debug;
+	if (opts.has_reloc) {
+		sel.has_reloc = true;
+		sel.reloc = opts.reloc_base;
+	}
+	/* efi_boot returns only on an error, reported and its own pages freed. */
+	status = efi_boot(image, root, &sel);
+	give_back();
+	return status;
 }
