@@ -9,7 +9,7 @@
  */
 #include "loader/console.h"
 #include "lib/fmt.h"
-#include "loader/portio.h"
+#include "hw/portio.h"
 #include "xen/xen_cpuid.h"
 
 #define COM1 0x3f8

@@ -1,6 +1,6 @@
 /* portio.h - x86 port I/O, for the consoles and the QEMU exit device. */
-#ifndef PVHBOOT_PORTIO_H
-#define PVHBOOT_PORTIO_H
+#ifndef PVHBOOT_HW_PORTIO_H
+#define PVHBOOT_HW_PORTIO_H
 
 #include "lib/env.h"
 
