@@ -4,7 +4,7 @@
 #   FREE32  freestanding i386 objects for the boot images (loader, guest)
 #   HOST    hosted objects for the host tools
 #   SAN     hosted objects with ASan+UBSan for unit tests and fuzz replay
-# The core (src/lib, src/elf, src/pvh) is compiled in all three from the same
+# The core (src/lib, src/elf, src/pvh, src/fs) is compiled in all three from the same
 # sources; src/lib/env.h is the only file that knows which.
 
 MAKEFLAGS += -rR
@@ -60,6 +60,9 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 
 # --- sources -----------------------------------------------------------------
 CORE_SRCS   := $(sort $(wildcard src/lib/*.c src/elf/*.c src/pvh/*.c))
+# src/fs: the on-disk readers (GPT/MBR partitions, FAT12/16/32) over a read
+# callback; pure like the rest of the core, same flags, same layering link.
+CORE_SRCS   += $(sort $(wildcard src/fs/*.c))
 # Loader files that are pure functions over buffers: also built hosted, so the
 # unit tests and fuzzers reach them.
 LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c src/loader/config/*.c))
@@ -130,9 +133,9 @@ $(XEN_LINK):
 	$(Q)mkdir -p $(@D) && ln -sfn $(XEN_INC_DIR) $@
 
 # --- compile rules -------------------------------------------------------------
-$(B)/free32/src/elf/%.o $(B)/free32/src/pvh/%.o: private EXTRA = $(CORE_WARN)
-$(B)/host/src/elf/%.o $(B)/host/src/pvh/%.o: private EXTRA = $(CORE_WARN)
-$(B)/san/src/elf/%.o $(B)/san/src/pvh/%.o: private EXTRA = $(CORE_WARN)
+$(B)/free32/src/elf/%.o $(B)/free32/src/pvh/%.o $(B)/free32/src/fs/%.o: private EXTRA = $(CORE_WARN)
+$(B)/host/src/elf/%.o $(B)/host/src/pvh/%.o $(B)/host/src/fs/%.o: private EXTRA = $(CORE_WARN)
+$(B)/san/src/elf/%.o $(B)/san/src/pvh/%.o $(B)/san/src/fs/%.o: private EXTRA = $(CORE_WARN)
 
 $(B)/free32/%.o: %.c | $(XEN_LINK)
 	$(call msg,CC32,$@)
@@ -142,7 +145,7 @@ $(B)/free32/%.o: %.S | $(XEN_LINK)
 	$(call msg,AS32,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(FREE32_ASFLAGS) -c $< -o $@
 
-$(B)/efi64/src/elf/%.o $(B)/efi64/src/pvh/%.o: private EXTRA = $(CORE_WARN)
+$(B)/efi64/src/elf/%.o $(B)/efi64/src/pvh/%.o $(B)/efi64/src/fs/%.o: private EXTRA = $(CORE_WARN)
 
 $(B)/efi64/%.o: %.c | $(XEN_LINK)
 	$(call msg,CCEFI,$@)
@@ -165,7 +168,7 @@ layering: $(B)/core-layering.elf
 $(B)/core-layering.elf: $(CORE_FREE32)
 	$(call msg,LAYER,$@)
 	$(Q)$(LD) $(LDFLAGS32) -e 0 --gc-sections -o $@ $^ $(LIBGCC32) || \
-	  { echo "error: the core (src/lib, src/elf, src/pvh) must not call loader or firmware code"; exit 1; }
+	  { echo "error: the core (src/lib, src/elf, src/pvh, src/fs) must not call loader or firmware code"; exit 1; }
 
 # --- images ----------------------------------------------------------------------
 $(B)/pvhboot.elf: $(call free32,$(MBHDR_ASM)) $(LOADER_FREE32) $(CORE_FREE32) src/loader/pvhboot.ld

@@ -56,7 +56,7 @@ CFLAGS="-std=gnu11 -g -O1 -Isrc -isystem build/include -D_GNU_SOURCE
 	-fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter"
 LDFLAGS="-fsanitize=fuzzer,address,undefined"
 
-lib_srcs=$(ls src/lib/*.c src/elf/*.c src/pvh/*.c src/loader/common/*.c \
+lib_srcs=$(ls src/lib/*.c src/elf/*.c src/pvh/*.c src/fs/*.c src/loader/common/*.c \
 	src/loader/multiboot/*.c src/loader/config/*.c 2>/dev/null | sort)
 
 # compile SRC: build/fuzz-obj/SRC.o, rebuilt when the source or any header
