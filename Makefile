@@ -69,7 +69,9 @@ LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c 
 # src/xen/*.c: Xen-guest helpers, freestanding i386 only (not core, not hosted).
 # src/hw/*.c: the hardware primitives (port I/O, PCI, virtio), the only files
 # that touch devices; freestanding i386 only, they include nothing of src/loader/.
-LOADER_HW   := $(sort $(wildcard src/loader/*.c src/loader/pvh/*.c src/xen/*.c src/hw/*.c))
+# src/loader/disk/*.c: firmware mode (boot from the guest's disk), over hw and fs.
+LOADER_HW   := $(sort $(wildcard src/loader/*.c src/loader/pvh/*.c src/xen/*.c src/hw/*.c \
+	src/loader/disk/*.c))
 LOADER_ASM  := $(sort $(wildcard src/loader/*.S))
 MBHDR_ASM   := src/loader/multiboot/header.S
 GUEST_SRCS  := $(sort $(wildcard tests/guest/*.c))

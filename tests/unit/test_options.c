@@ -166,3 +166,12 @@ Test(options, null_and_empty_input)
 	options_parse(&opts, "pvhboot.debug kernel-word", false, NULL, 0);
 	cr_assert(opts.debug);
 }
+
+Test(options, pvh_disk_crc_taken_out_of_the_kernel_cmdline)
+{
+	parse("console=ttyS0 pvhboot.disk-crc quiet", false);
+	cr_assert(opts.disk_crc);
+	cr_assert(!opts.debug);
+	cr_assert_eq(opts.nunknown, 0);
+	cr_assert_str_eq(rest, "console=ttyS0 quiet");
+}

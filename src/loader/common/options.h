@@ -7,6 +7,8 @@
  *   debug          print the memory maps and the copy list
  *   exit-on-error  after printing an error, write to QEMU's isa-debug-exit
  *                  port (0xf4) instead of halting: for tests
+ *   disk-crc       firmware mode: read every disk whole first and print its
+ *                  CRC-32 and read time (checks the driver against the image)
  */
 #ifndef PVHBOOT_OPTIONS_H
 #define PVHBOOT_OPTIONS_H
@@ -18,6 +20,7 @@
 struct loader_options {
 	bool debug;
 	bool exit_on_error;
+	bool disk_crc;
 	unsigned nunknown; /* words not understood, reported as warnings */
 	char unknown[OPTIONS_MAX_UNKNOWN][32];
 };
