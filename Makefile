@@ -211,7 +211,14 @@ $(B)/pvh-bundle: $(call host,src/tools/pvh-bundle.c $(CORE_SRCS))
 	$(Q)$(CC) -o $@ $^
 
 # --- tests ---------------------------------------------------------------------------
-$(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
+# Disk images for the src/fs tests (test_gpt.c, test_fat.c), made by mkfs.vfat,
+# mtools and sgdisk; order-only so that a new image does not relink the tests.
+FS_IMAGES := $(B)/fs-images/stamp
+$(FS_IMAGES): scripts/mkfs-images.sh
+	$(call msg,IMAGES,$(@D))
+	$(Q)scripts/mkfs-images.sh $(@D) && touch $@
+
+$(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE)) | $(FS_IMAGES)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^ -lcriterion
 

@@ -56,8 +56,12 @@ struct fat_vol {
 	/* Reader's working storage; not output. */
 	uint32_t cache_first;      /* first FAT sector in cache, or UINT32_MAX */
 	uint32_t cache_count;
+	uint64_t dir_lba;          /* sector in dir_sector, or UINT64_MAX */
+	uint32_t checked_first;    /* chain last found good by fat_check_chain: */
+	uint32_t checked_size;     /* its first cluster and file size (0, 0: none) */
 	uint8_t cache[FAT_CACHE_BYTES];
-	uint8_t sector[BLKDEV_SECTOR_MAX];
+	uint8_t sector[BLKDEV_SECTOR_MAX];     /* file reads: partial sectors */
+	uint8_t dir_sector[BLKDEV_SECTOR_MAX]; /* directory walks */
 };
 
 /*
@@ -85,15 +89,17 @@ int fat_lookup(struct fat_vol *vol, const char *path, struct fat_file *out, stru
  * returns 0), -1 to stop it with an error (fat_list returns -1). */
 typedef int (*fat_list_fn)(void *ctx, const struct fat_file *entry);
 
-/* Calls fn for each entry of directory dir, in on-disk order. */
+/* Calls fn for each entry of directory dir, in on-disk order. fn may call
+ * fat_read, fat_lookup and fat_read_file on the same volume. */
 int fat_list(struct fat_vol *vol, const struct fat_file *dir, fat_list_fn fn, void *ctx,
 	     struct err *err);
 
 /*
  * Reads bytes [offset, offset + len) of file f into dst. Fails when the
- * range is past f->size, when the cluster chain is shorter than the file,
- * loops, or holds a free/reserved/bad/out-of-range value. Runs of
- * consecutive clusters go to the device as one request each.
+ * range is past f->size, or when the cluster chain (checked whole on the
+ * first read of a file) is shorter or longer than the file, loops, or holds
+ * a free/reserved/bad/out-of-range value. Runs of consecutive clusters go
+ * to the device as one request each (split by blkdev.max_sectors).
  */
 int fat_read(struct fat_vol *vol, const struct fat_file *f, uint32_t offset, void *dst,
 	     uint32_t len, struct err *err);
