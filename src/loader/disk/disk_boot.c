@@ -53,14 +53,8 @@ struct disk_work {
 	uint8_t file_buf[CONF_FILE_MAX];
 };
 static struct disk_work *work;
-#define ptable (work->ptable)
-#define slices (work->slices)
-#define vols (work->vols)
-#define vol_ok (work->vol_ok)
-#define list (work->list)
-#define conf (work->conf)
-#define file_buf (work->file_buf)
 static uint32_t tsc_khz;
+static struct disk *cur_disk; /* the disk being scanned, then booted from */
 static const struct loader_options *opts;
 
 uint64_t disk_ms(uint64_t t0, uint64_t t1)
@@ -150,9 +144,9 @@ static int entry_cb(void *ctx, const struct fat_file *f)
 		return 0;
 	}
 	len = f->size;
-	if ((len && fat_read(l->cur_vol, f, 0, file_buf, len, &err)) ||
+	if ((len && fat_read(l->cur_vol, f, 0, work->file_buf, len, &err)) ||
 	    bls_id_from_filename(id, sizeof(id), f->name, &err) ||
-	    bls_parse(&l->e[l->n], id, file_buf, len, f->path, &err)) {
+	    bls_parse(&l->e[l->n], id, work->file_buf, len, f->path, &err)) {
 		console_printf("pvhboot: warning: %s: entry skipped: %s\n", f->path, err.msg);
 		return 0;
 	}
@@ -170,20 +164,20 @@ static void list_entries(struct disk *d, enum vol_id id)
 	struct err err;
 
 	err_clear(&err);
-	int rc = fat_lookup(&vols[id], "/loader/entries", &dir, &err);
+	int rc = fat_lookup(&work->vols[id], "/loader/entries", &dir, &err);
 	if (rc == FAT_NOT_FOUND)
 		return;
 	if (rc || !dir.is_dir) {
-		console_printf("pvhboot: %s: /loader/entries: %s\n", slices[id].name,
+		console_printf("pvhboot: %s: /loader/entries: %s\n", work->slices[id].name,
 			       rc ? err.msg : "not a directory");
 		return;
 	}
-	list.cur_vol = &vols[id];
-	list.cur_id = id;
-	list.disk = slices[id].name;
+	work->list.cur_vol = &work->vols[id];
+	work->list.cur_id = id;
+	work->list.disk = work->slices[id].name;
 	(void)d;
-	if (fat_list(&vols[id], &dir, entry_cb, &list, &err))
-		console_printf("pvhboot: %s: /loader/entries: %s\n", slices[id].name, err.msg);
+	if (fat_list(&work->vols[id], &dir, entry_cb, &work->list, &err))
+		console_printf("pvhboot: %s: /loader/entries: %s\n", work->slices[id].name, err.msg);
 }
 
 static bool mount_part(struct disk *d, const struct part *p, enum vol_id id)
@@ -193,15 +187,15 @@ static bool mount_part(struct disk *d, const struct part *p, enum vol_id id)
 
 	err_clear(&err);
 	fmt_snprintf(suffix, sizeof(suffix), "%u", p->number);
-	if (blkdev_slice_init(&slices[id], &d->dev, p->start_lba, p->nsectors, suffix, &err) ||
-	    fat_mount(&vols[id], &slices[id].dev, &err)) {
+	if (blkdev_slice_init(&work->slices[id], &d->dev, p->start_lba, p->nsectors, suffix, &err) ||
+	    fat_mount(&work->vols[id], &work->slices[id].dev, &err)) {
 		console_printf("pvhboot: %s: %s partition %u: %s\n", d->name, part_kind_name(p->kind),
 			       p->number, err.msg);
 		return false;
 	}
-	console_printf("pvhboot: %s: %s FAT%u, %u clusters of %u bytes\n", slices[id].name,
-		       part_kind_name(p->kind), vols[id].type, vols[id].cluster_count,
-		       vols[id].cluster_bytes);
+	console_printf("pvhboot: %s: %s FAT%u, %u clusters of %u bytes\n", work->slices[id].name,
+		       part_kind_name(p->kind), work->vols[id].type, work->vols[id].cluster_count,
+		       work->vols[id].cluster_bytes);
 	return true;
 }
 
@@ -214,13 +208,13 @@ static void load_file(const char *path, enum vol_id id, struct bootreq_blob *blo
 	char msg[ERR_MSG_MAX + 96];
 
 	err_clear(&err);
-	int rc = fat_lookup(&vols[id], path, &f, &err);
+	int rc = fat_lookup(&work->vols[id], path, &f, &err);
 	if (rc == FAT_NOT_FOUND || (rc == 0 && f.is_dir)) {
 		fmt_snprintf(msg, sizeof(msg), "entry '%s': %s: %s on %s", entry, path,
-			     rc ? "no such file" : "a directory", slices[id].name);
+			     rc ? "no such file" : "a directory", work->slices[id].name);
 		loader_fail(opts, msg);
 	}
-	if (rc == 0 && fat_check_chain(&vols[id], &f, &err))
+	if (rc == 0 && fat_check_chain(&work->vols[id], &f, &err))
 		rc = -1;
 	if (rc) {
 		fmt_snprintf(msg, sizeof(msg), "entry '%s': %s", entry, err.msg);
@@ -233,15 +227,17 @@ static void load_file(const char *path, enum vol_id id, struct bootreq_blob *blo
 			     (unsigned long long)(stage.top - stage.floor));
 		loader_fail(opts, msg);
 	}
+	uint64_t req0 = cur_disk->vblk.requests;
 	uint64_t t0 = cpu_rdtsc();
-	if (f.size && fat_read(&vols[id], &f, 0, (void *)(uintptr_t)addr, f.size, &err)) {
+	if (f.size && fat_read(&work->vols[id], &f, 0, (void *)(uintptr_t)addr, f.size, &err)) {
 		fmt_snprintf(msg, sizeof(msg), "entry '%s': %s", entry, err.msg);
 		loader_fail(opts, msg);
 	}
 	uint64_t t1 = cpu_rdtsc();
 	char what[CONFIG_PATH_MAX + 64];
-	fmt_snprintf(what, sizeof(what), "pvhboot: %s: %s at 0x%llx", slices[id].name, path,
-		     (unsigned long long)addr);
+	fmt_snprintf(what, sizeof(what), "pvhboot: %s: %s at 0x%llx, %llu requests",
+		     work->slices[id].name, path, (unsigned long long)addr,
+		     (unsigned long long)(cur_disk->vblk.requests - req0));
 	print_time(what, f.size, t0, t1);
 	*blob = (struct bootreq_blob){
 		.addr = addr, .size = f.size, .data = (const uint8_t *)(uintptr_t)addr,
@@ -262,13 +258,13 @@ static const char *pool_dup(struct bootreq *req, const char *s)
 
 __attribute__((noreturn)) static void boot_entry(struct bootreq *req, unsigned chosen)
 {
-	const struct bls_entry *e = &list.e[chosen];
-	enum vol_id id = list.vol[chosen];
+	const struct bls_entry *e = &work->list.e[chosen];
+	enum vol_id id = work->list.vol[chosen];
 	struct err err;
 	char cmdline[BOOTREQ_MAX_STRING];
 
 	console_printf("pvhboot: booting entry '%s' (%s) from %s\n", e->id, bls_display_title(e),
-		       slices[id].name);
+		       work->slices[id].name);
 	/* The entry's options, then what the VMM's command line adds. */
 	const char *vmm = req->kernel.cmdline ? req->kernel.cmdline : "";
 	size_t n = fmt_snprintf(cmdline, sizeof(cmdline), "%s%s%s", e->options,
@@ -299,58 +295,59 @@ static bool scan_disk(struct disk *d)
 {
 	struct err err;
 
+	cur_disk = d;
 	err_clear(&err);
-	if (part_scan(&d->dev, &ptable, &err)) {
+	if (part_scan(&d->dev, &work->ptable, &err)) {
 		console_printf("pvhboot: disk %s: %s\n", d->name, err.msg);
 		return false;
 	}
 	console_printf("pvhboot: disk %s: %s, %u partition%s%s\n", d->name,
-		       ptable.scheme == PART_SCHEME_GPT ? "GPT" : "MBR", ptable.count,
-		       ptable.count == 1 ? "" : "s",
-		       ptable.gpt_from_backup ? " (backup GPT: the primary is bad)" : "");
-	for (unsigned i = 0; i < ptable.count; i++) {
-		const struct part *p = &ptable.parts[i];
+		       work->ptable.scheme == PART_SCHEME_GPT ? "GPT" : "MBR", work->ptable.count,
+		       work->ptable.count == 1 ? "" : "s",
+		       work->ptable.gpt_from_backup ? " (backup GPT: the primary is bad)" : "");
+	for (unsigned i = 0; i < work->ptable.count; i++) {
+		const struct part *p = &work->ptable.parts[i];
 		console_printf("pvhboot:   %s%u: %s, sectors %llu-%llu (%llu MiB)%s%s%s\n", d->name,
 			       p->number, part_kind_name(p->kind), (unsigned long long)p->start_lba,
 			       (unsigned long long)(p->start_lba + p->nsectors - 1),
 			       (unsigned long long)((p->nsectors * d->dev.sector_size) >> 20),
 			       p->name[0] ? " '" : "", p->name, p->name[0] ? "'" : "");
 	}
-	const struct part *esp = part_find(&ptable, PART_ESP);
-	const struct part *xbl = part_find(&ptable, PART_XBOOTLDR);
+	const struct part *esp = part_find(&work->ptable, PART_ESP);
+	const struct part *xbl = part_find(&work->ptable, PART_XBOOTLDR);
 	if (!esp) {
 		console_printf("pvhboot: disk %s: no EFI system partition\n", d->name);
 		return false;
 	}
-	vol_ok[VOL_ESP] = mount_part(d, esp, VOL_ESP);
-	vol_ok[VOL_XBOOTLDR] = xbl && mount_part(d, xbl, VOL_XBOOTLDR);
-	if (!vol_ok[VOL_ESP])
+	work->vol_ok[VOL_ESP] = mount_part(d, esp, VOL_ESP);
+	work->vol_ok[VOL_XBOOTLDR] = xbl && mount_part(d, xbl, VOL_XBOOTLDR);
+	if (!work->vol_ok[VOL_ESP])
 		return false;
 
-	loader_conf_defaults(&conf);
+	loader_conf_defaults(&work->conf);
 	uint32_t len;
 	err_clear(&err);
-	int rc = fat_read_file(&vols[VOL_ESP], "/loader/loader.conf", file_buf, sizeof(file_buf),
-			       &len, &err);
-	if (rc == 0 && loader_conf_parse(&conf, file_buf, len, "/loader/loader.conf", &err))
+	int rc = fat_read_file(&work->vols[VOL_ESP], "/loader/loader.conf", work->file_buf,
+			       sizeof(work->file_buf), &len, &err);
+	if (rc == 0 && loader_conf_parse(&work->conf, work->file_buf, len, "/loader/loader.conf", &err))
 		rc = -1;
 	if (rc < 0) {
-		console_printf("pvhboot: %s: %s: using defaults\n", slices[VOL_ESP].name, err.msg);
-		loader_conf_defaults(&conf);
+		console_printf("pvhboot: %s: %s: using defaults\n", work->slices[VOL_ESP].name, err.msg);
+		loader_conf_defaults(&work->conf);
 	} else if (rc == 0) {
 		console_printf("pvhboot: %s: /loader/loader.conf: default '%s', %s\n",
-			       slices[VOL_ESP].name, conf.default_pattern,
-			       conf.menu == LOADER_MENU_HIDDEN ? "no menu" :
-			       conf.menu == LOADER_MENU_FORCE  ? "menu until a key" :
+			       work->slices[VOL_ESP].name, work->conf.default_pattern,
+			       work->conf.menu == LOADER_MENU_HIDDEN ? "no menu" :
+			       work->conf.menu == LOADER_MENU_FORCE  ? "menu until a key" :
 								 "menu with a timeout");
 	}
-	list.n = 0;
+	work->list.n = 0;
 	list_entries(d, VOL_ESP);
-	if (vol_ok[VOL_XBOOTLDR])
+	if (work->vol_ok[VOL_XBOOTLDR])
 		list_entries(d, VOL_XBOOTLDR);
-	if (list.n == 0) {
+	if (work->list.n == 0) {
 		console_printf("pvhboot: disk %s: no boot entries (/loader/entries/*.conf) on the "
-			       "ESP%s\n", d->name, vol_ok[VOL_XBOOTLDR] ? " or XBOOTLDR" : "");
+			       "ESP%s\n", d->name, work->vol_ok[VOL_XBOOTLDR] ? " or XBOOTLDR" : "");
 		return false;
 	}
 	return true;
@@ -405,10 +402,11 @@ void disk_boot(struct bootreq *req, const struct loader_options *options)
 		if (!scan_disk(&disks[i]))
 			continue;
 		unsigned order[CONFIG_MAX_ENTRIES];
-		menu_sort(list.e, list.n, order);
-		unsigned chosen = order[menu_pick_default(list.e, order, list.n, conf.default_pattern)];
-		if (conf.menu != LOADER_MENU_HIDDEN && list.n > 1)
-			chosen = disk_menu_run(list.e, order, list.n, chosen, &conf, tsc_khz);
+		menu_sort(work->list.e, work->list.n, order);
+		unsigned chosen = order[menu_pick_default(work->list.e, order, work->list.n,
+							  work->conf.default_pattern)];
+		if (work->conf.menu != LOADER_MENU_HIDDEN && work->list.n > 1)
+			chosen = disk_menu_run(work->list.e, order, work->list.n, chosen, &work->conf, tsc_khz);
 		print_time("pvhboot: disks scanned, entry chosen", 0, t_start, cpu_rdtsc());
 		boot_entry(req, chosen);
 	}
