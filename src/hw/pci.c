@@ -5,6 +5,7 @@
  */
 #include "hw/pci.h"
 #include "hw/portio.h"
+#include "lib/fmt.h"
 
 #define PCI_CONFIG_ADDRESS 0xcf8
 #define PCI_CONFIG_DATA 0xcfc
@@ -172,4 +173,127 @@ void pci_enable(const struct pci_dev *d)
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
 	pci_write16(d, PCI_COMMAND,
 		    (uint16_t)(cmd | PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+}
+
+static bool window_overlaps(uint64_t a, uint64_t size, uint64_t start, uint64_t end)
+{
+	return a < end && start < a + size;
+}
+
+/*
+ * The lowest start of anything in use that overlaps [a, a + size), or 0 if
+ * nothing does: every BAR of devs (but skip's BAR skip_idx), every bridge
+ * memory window, every busy range.
+ */
+static bool pci_first_conflict(const struct pci_dev *devs, unsigned n,
+			       const struct pci_dev *skip, unsigned skip_idx,
+			       const struct pci_window *busy, unsigned nbusy, uint64_t a,
+			       uint64_t size, uint64_t *conflict_start)
+{
+	for (unsigned i = 0; i < nbusy; i++)
+		if (window_overlaps(a, size, busy[i].start, busy[i].end)) {
+			*conflict_start = busy[i].start;
+			return true;
+		}
+	for (unsigned i = 0; i < n; i++) {
+		const struct pci_dev *d = &devs[i];
+		if (d->header_type == 1) {
+			uint32_t mem = pci_read32(d, 0x20), pref = pci_read32(d, 0x24);
+			/* Base and limit in 1 MiB units, bits 31:20 (prefetchable upper halves ignored). */
+			uint64_t mb = (uint64_t)(mem & 0xfff0u) << 16;
+			uint64_t ml = ((uint64_t)(mem >> 16 & 0xfff0u) << 16) | 0xfffff;
+			uint64_t pb = (uint64_t)(pref & 0xfff0u) << 16;
+			uint64_t pl = ((uint64_t)(pref >> 16 & 0xfff0u) << 16) | 0xfffff;
+			if (mb <= ml && window_overlaps(a, size, mb, ml + 1)) {
+				*conflict_start = mb;
+				return true;
+			}
+			if (pb <= pl && window_overlaps(a, size, pb, pl + 1)) {
+				*conflict_start = pb;
+				return true;
+			}
+			continue;
+		}
+		if (d->header_type != 0)
+			continue;
+		for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+			struct pci_bar bar;
+			pci_bar_decode(d, b, &bar);
+			unsigned this_bar = b;
+			if (bar.kind == PCI_BAR_MEM64)
+				b++;
+			if (d == skip && this_bar == skip_idx)
+				continue;
+			if ((bar.kind == PCI_BAR_MEM32 || bar.kind == PCI_BAR_MEM64) && bar.addr &&
+			    window_overlaps(a, size, bar.addr, bar.addr + bar.size)) {
+				*conflict_start = bar.addr;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+unsigned pci_place_high_bars(const struct pci_dev *devs, unsigned n, const struct pci_window *busy,
+			     unsigned nbusy, void (*note)(const char *msg))
+{
+	unsigned moved = 0;
+	char msg[160];
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct pci_dev *d = &devs[i];
+		if (d->header_type != 0)
+			continue;
+		for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+			struct pci_bar bar;
+			pci_bar_decode(d, b, &bar);
+			unsigned idx = b;
+			if (bar.kind != PCI_BAR_MEM64)
+				continue;
+			b++;
+			if (bar.addr == 0 || bar.addr + bar.size <= 0x100000000ull)
+				continue;
+			if (d->bus != 0 || bar.size > PCI_LOW_LIMIT - PCI_LOW_BASE) {
+				fmt_snprintf(msg, sizeof(msg), "pci %02x:%02x.%x: BAR%u at 0x%llx (size "
+					     "0x%llx) is above 4 GiB and cannot be moved%s", d->bus, d->dev,
+					     d->fn, idx, (unsigned long long)bar.addr,
+					     (unsigned long long)bar.size, d->bus ? " (behind a bridge)" : "");
+				note(msg);
+				continue;
+			}
+			uint64_t a = (PCI_LOW_LIMIT - bar.size) & ~(bar.size - 1), cs = 0;
+			bool found = false;
+			while (a >= PCI_LOW_BASE) {
+				if (!pci_first_conflict(devs, n, d, idx, busy, nbusy, a, bar.size, &cs)) {
+					found = true;
+					break;
+				}
+				if (cs < bar.size)
+					break;
+				a = (cs - bar.size) & ~(bar.size - 1);
+			}
+			if (!found) {
+				fmt_snprintf(msg, sizeof(msg), "pci %02x:%02x.%x: BAR%u at 0x%llx (size "
+					     "0x%llx) is above 4 GiB and no room is free below", d->bus,
+					     d->dev, d->fn, idx, (unsigned long long)bar.addr,
+					     (unsigned long long)bar.size);
+				note(msg);
+				continue;
+			}
+			uint8_t off = (uint8_t)(PCI_BAR0 + 4 * idx);
+			uint16_t cmd = pci_read16(d, PCI_COMMAND);
+			pci_write16(d, PCI_COMMAND, (uint16_t)(cmd & ~PCI_COMMAND_MEMORY));
+			uint32_t lo = pci_read32(d, off);
+			pci_write32(d, off, (uint32_t)a | (lo & 0xfu));
+			pci_write32(d, (uint8_t)(off + 4), 0);
+			pci_write16(d, PCI_COMMAND, cmd);
+			fmt_snprintf(msg, sizeof(msg), "pci %02x:%02x.%x: BAR%u moved from 0x%llx to 0x%llx "
+				     "(size 0x%llx): above 4 GiB is out of reach with paging off",
+				     d->bus, d->dev, d->fn, idx, (unsigned long long)bar.addr,
+				     (unsigned long long)a, (unsigned long long)bar.size);
+			note(msg);
+			moved++;
+		}
+	}
+	return moved;
 }

@@ -64,6 +64,26 @@ void pci_bar_decode(const struct pci_dev *d, unsigned idx, struct pci_bar *bar);
 int pci_bar_reachable(const struct pci_dev *d, unsigned idx, const struct pci_bar *bar,
 		      struct err *err);
 
+/* A range of physical addresses [start, end) that a BAR must not be moved onto. */
+struct pci_window {
+	uint64_t start, end;
+};
+
+/* Where a BAR moved below 4 GiB may go: the top of the 32-bit PCI hole, under the IOAPIC. */
+#define PCI_LOW_BASE 0xc0000000ull
+#define PCI_LOW_LIMIT 0xfec00000ull
+
+/*
+ * With paging off, a 64-bit memory BAR above 4 GiB cannot be reached. For
+ * each such BAR of a device on bus 0 (behind a bridge the bridge's window
+ * would have to move too), find room in [PCI_LOW_BASE, PCI_LOW_LIMIT),
+ * aligned to its size and clear of busy[] and of every BAR and bridge
+ * window of devs[], and program it there. note() is told of each move or
+ * failure. Returns the number of BARs moved.
+ */
+unsigned pci_place_high_bars(const struct pci_dev *devs, unsigned n, const struct pci_window *busy,
+			     unsigned nbusy, void (*note)(const char *msg));
+
 /* Turn on I/O and memory decoding and bus mastering (the device DMAs into RAM). */
 void pci_enable(const struct pci_dev *d);
 

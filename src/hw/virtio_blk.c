@@ -73,10 +73,9 @@ int virtio_blk_init(struct virtio_blk *b, struct err *err)
 				VIRTQ_MAX);
 	if (v->transport == VIRTIO_PCI_LEGACY && (qmax & (qmax - 1)))
 		return err_fail(err, "%s: queue size %u is not a power of two", v->name, qmax);
+	if (qmax < 3)
+		return err_fail(err, "%s: queue of %u entries, a request needs 3", v->name, qmax);
 	b->qsize = qmax < VIRTQ_MAX ? qmax : (uint16_t)VIRTQ_MAX;
-	if (b->qsize < 3)
-		return err_fail(err, "%s: queue of %u entries, a request needs 3", v->name,
-				b->qsize);
 	memset(b->ring, 0, sizeof(b->ring));
 	b->avail_idx = b->used_idx = 0;
 	*(volatile uint16_t *)ring_avail(b) = VIRTQ_AVAIL_F_NO_INTERRUPT;

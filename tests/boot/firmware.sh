@@ -9,6 +9,9 @@
 #                             holding loader.conf, two entries (the default
 #                             chosen by a glob) and the conformance guest with
 #                             two initrds: the guest must pass every check
+#   fw-bar-above-4g           q35 with a 2 GiB ivshmem BAR, so SeaBIOS puts the
+#                             64-bit BARs above 4 GiB: the virtio BAR is moved
+#                             below 4 GiB and the guest passes
 #   fw-second-disk            a disk with no ESP (a Linux partition holding
 #                             the same FAT) before the bootable one
 #   fw-menu                   loader.conf's timeout: the menu is listed and
@@ -128,6 +131,22 @@ else
 	status=1
 fi
 
+# SeaBIOS moves the 64-bit BARs above 4 GiB when they do not fit below:
+# out of reach with paging off, the virtio BAR must be moved back.
+fw_run fw-bar-above-4g -M q35 -append "pvhboot.exit-on-error" \
+	-object memory-backend-ram,id=shm,size=2G -device ivshmem-plain,memdev=shm \
+	-drive "if=none,id=d0,file=$GOOD,format=raw,readonly=on" -device virtio-blk-pci,drive=d0,disable-legacy=on
+if boot_expect_pass fw-bar-above-4g "$log"; then
+	if grep -aq 'BAR4 moved from 0x1[0-9a-f]\{8\} to 0x' "$log"; then
+		tap_ok fw-bar-above-4g-moved "$(tr -d '\r' <"$log" | grep -a -m1 'BAR4 moved' | sed 's/: above.*//; s/^pvhboot: //')"
+	else
+		tap_not_ok fw-bar-above-4g-moved "no BAR moved from above 4 GiB: SeaBIOS placed it low?" "$log"
+		status=1
+	fi
+else
+	status=1
+fi
+
 # A first disk whose only partition is Linux's (holding a FAT with entries:
 # the type decides, not the content), then the bootable one.
 "$BOOT_ROOT/scripts/mkesp.sh" "$T/fat.img" 34 "$T/guest.conf=/loader/entries/x.conf" &&
@@ -192,7 +211,7 @@ EOF2
 			-drive "if=none,id=d0,file=$T/linux.img,format=raw,readonly=on" -device "$dev,drive=d0"
 		line=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
 		if [ "$QEMU_RC" = 33 ] && grep -q ' initramfs=ok ' <<<"$line" && grep -qw -- "pvh-path=fw-$m" <<<"$line"; then
-			tap_ok "fw-linux-$m" "$(tr -d '\r' <"$log" | grep -a -m1 'vmlinux at' | sed 's/.*vmlinux at 0x[0-9a-f]*: //')"
+			tap_ok "fw-linux-$m" "$(tr -d '\r' <"$log" | grep -a -m1 'vmlinux at' | sed 's/.*vmlinux at 0x[0-9a-f]*, //')"
 		else
 			tap_not_ok "fw-linux-$m" "no userspace marker with initramfs=ok and pvh-path=fw-$m: $(boot_rc_meaning "$QEMU_RC")" "$log"
 			status=1

@@ -24,11 +24,12 @@ struct disk {
 
 /*
  * Finds the virtio block devices: PCI functions on bus 0 and behind
- * bridges first, then the virtio-mmio windows of QEMU's microvm that no PCI
+ * bridges first (64-bit BARs above 4 GiB moved below it, clear of map's
+ * ranges), then the virtio-mmio windows of QEMU's microvm that no PCI
  * BAR covers. Prints each one (and each device it could not use) and
  * returns how many it set up in disks[0..max).
  */
-unsigned disk_find(struct disk *disks, unsigned max);
+unsigned disk_find(struct disk *disks, unsigned max, const struct memmap *map);
 
 /* Free RAM to read files into before the plan runs: top-down below 4 GiB. */
 struct disk_stage {

@@ -394,7 +394,7 @@ void disk_boot(struct bootreq *req, const struct loader_options *options)
 	work = (struct disk_work *)(uintptr_t)work_addr;
 	memset(work, 0, sizeof(*work));
 
-	unsigned n = disk_find(disks, DISK_MAX);
+	unsigned n = disk_find(disks, DISK_MAX, &stage_map);
 	if (opts->disk_crc)
 		for (unsigned i = 0; i < n; i++)
 			disk_crc(&disks[i]);

@@ -73,12 +73,24 @@ static bool mmio_window_is_pci(const struct pci_dev *devs, unsigned n, uint64_t 
 	return false;
 }
 
-unsigned disk_find(struct disk *disks, unsigned max)
+static void disk_note(const char *msg)
 {
-	unsigned n = 0;
+	console_printf("pvhboot: %s\n", msg);
+}
+
+unsigned disk_find(struct disk *disks, unsigned max, const struct memmap *map)
+{
+	static struct pci_window busy[128];
+	unsigned n = 0, nbusy = 0;
 	struct err err;
 
 	unsigned npci = pci_scan(pci_devs, PCI_MAX_DEVICES);
+	/* Everything the memory map names (RAM, ACPI, reserved: MMCONFIG, ...) stays clear. */
+	for (unsigned i = 0; i < map->n && nbusy < ARRAY_SIZE(busy); i++)
+		if (map->e[i].addr < 0x100000000ull)
+			busy[nbusy++] = (struct pci_window){ map->e[i].addr,
+							     map->e[i].addr + map->e[i].size };
+	pci_place_high_bars(pci_devs, npci, busy, nbusy, disk_note);
 	for (unsigned i = 0; i < npci && n < max; i++) {
 		const struct pci_dev *p = &pci_devs[i];
 		if (p->vendor != 0x1af4)
