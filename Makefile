@@ -117,7 +117,8 @@ help:
 	@echo '        build/pvhboot.efi (UEFI), build/pvh-testguest.elf (conformance guest).'
 	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle.'
 	@echo 'Scripts: scripts/fetch-kernel.sh, fetch-xen.sh, mkinitramfs.sh, mkesp.sh, mkgrub-iso.sh,'
-	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README).'
+	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README); mkfs-images.sh (disk images for'
+	@echo '        the GPT/FAT unit tests, run by make unit), gen-fs-seeds.sh (fuzz seeds gpt, fat).'
 	@echo 'Variables: V=1 shows commands.'
 
 deps:

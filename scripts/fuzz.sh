@@ -95,6 +95,9 @@ done
 
 echo "== fuzz: generating seeds"
 scripts/gen-fuzz-seeds.sh >/dev/null 2>&1 || echo "fuzz.sh: gen-fuzz-seeds.sh failed (going on)" >&2
+if [ -x scripts/gen-fs-seeds.sh ]; then
+	scripts/gen-fs-seeds.sh >/dev/null 2>&1 || echo "fuzz.sh: gen-fs-seeds.sh failed (going on)" >&2
+fi
 if [ -x scripts/gen-loader-seeds.sh ]; then
 	scripts/gen-loader-seeds.sh >/dev/null 2>&1 || echo "fuzz.sh: gen-loader-seeds.sh failed (going on)" >&2
 fi

@@ -43,7 +43,7 @@ if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 	list=$(mktemp)
 	trap 'rm -f "$list"' EXIT
 	# One line per file: FLAGS-SET FILE.
-	for f in src/lib/*.c src/elf/*.c src/pvh/*.c src/loader/common/*.c \
+	for f in src/lib/*.c src/elf/*.c src/pvh/*.c src/fs/*.c src/loader/common/*.c \
 		src/loader/config/*.c src/loader/multiboot/*.c src/tools/*.c \
 		tests/unit/*.c tests/fuzz/*.c; do
 		echo "host $f"

@@ -34,6 +34,7 @@ fi
 echo "== fuzz corpus replay (ASan+UBSan)"
 scripts/gen-fuzz-seeds.sh >/dev/null 2>&1 || true
 [ -x scripts/gen-loader-seeds.sh ] && { scripts/gen-loader-seeds.sh >/dev/null 2>&1 || true; }
+[ -x scripts/gen-fs-seeds.sh ] && { scripts/gen-fs-seeds.sh >/dev/null 2>&1 || true; }
 for src in tests/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)
 	t=${t#fuzz_}

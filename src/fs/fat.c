@@ -25,11 +25,10 @@ static bool pow2(uint32_t v)
 int fat_mount(struct fat_vol *vol, const struct blkdev *dev, struct err *err)
 {
 	const uint8_t *b = vol->sector;
-	uint32_t bps, spc, rsvd, nfats, root_ents, tot, fatsz, root_secs, meta, count;
+	uint32_t bps, spc, rsvd, nfats, root_ents, tot, fatsz, root_secs, meta, count, active = 0;
 	uint64_t fat_bytes_needed, fat_bytes;
 
-	memset(vol, 0, sizeof(*vol) - sizeof(vol->cache) - sizeof(vol->sector) -
-			       sizeof(vol->dir_sector));
+	memset(vol, 0, offsetof(struct fat_vol, cache)); /* the buffers need no clearing */
 	vol->dev = dev;
 	vol->cache_first = UINT32_MAX;
 	vol->dir_lba = UINT64_MAX;
@@ -85,11 +84,20 @@ int fat_mount(struct fat_vol *vol, const struct blkdev *dev, struct err *err)
 			return err_fail(err, "fat: %s: FAT32 (%u clusters) with BPB_RootEntCnt %u, not 0",
 					dev->name, count, root_ents);
 		vol->root_cluster = le32(b + 44);
+		/* BPB_ExtFlags bit 7: mirroring off, bits 0-3 name the active FAT. */
+		if (b[40] & 0x80) {
+			active = b[40] & 0x0fu;
+			if (active >= nfats)
+				return err_fail(err, "fat: %s: BPB_ExtFlags names FAT %u of %u",
+						dev->name, active, nfats);
+		}
 	} else if (root_ents == 0) {
 		return err_fail(err, "fat: %s: %s (%u clusters) with BPB_RootEntCnt 0", dev->name,
 				type_name(vol->type), count);
 	}
-	fat_bytes_needed = (uint64_t)(count + 2) * (vol->type == FAT_12 ? 3 : vol->type == FAT_16 ? 4 : 8) / 2;
+	/* Entries 0 .. count + 1; FAT12's are 1.5 bytes, the last one ending
+	 * in the byte after (count + 2) * 3 / 2 rounded down when count is odd. */
+	fat_bytes_needed = ((uint64_t)(count + 2) * (vol->type == FAT_12 ? 3 : vol->type == FAT_16 ? 4 : 8) + 1) / 2;
 	fat_bytes = (uint64_t)fatsz * bps;
 	if (fat_bytes < fat_bytes_needed)
 		return err_fail(err, "fat: %s: FAT of %u sectors (%llu bytes) too small for %u clusters (%llu bytes)",
@@ -98,7 +106,7 @@ int fat_mount(struct fat_vol *vol, const struct blkdev *dev, struct err *err)
 	vol->sector_size = bps;
 	vol->sectors_per_cluster = spc;
 	vol->cluster_bytes = bps * spc;
-	vol->fat_start = rsvd;
+	vol->fat_start = rsvd + active * fatsz;
 	vol->fat_sectors = fatsz;
 	vol->root_start = rsvd + nfats * fatsz;
 	vol->root_sectors = root_secs;
@@ -226,7 +234,7 @@ int fat_check_chain(struct fat_vol *vol, const struct fat_file *f, struct err *e
 		return -1;
 	need = clusters_for(vol, f->size);
 	for (c = need ? f->first_cluster : 0; c != 0;) {
-		uint32_t next;
+		uint32_t next = 0;
 
 		if (++n > need)
 			return err_fail(err, "fat: %s: %s: cluster chain longer than the %u clusters of its %u bytes (a loop?)",
@@ -305,7 +313,7 @@ int fat_read(struct fat_vol *vol, const struct fat_file *f, uint32_t offset, voi
 	c = f->first_cluster;
 	walked = 1;
 	for (idx = offset / cb; idx > 0; idx--) {
-		uint32_t next;
+		uint32_t next = 0;
 
 		if (fat_step(vol, f->path, c, &next, err) != 0)
 			return -1;

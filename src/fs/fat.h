@@ -45,7 +45,8 @@ struct fat_vol {
 	uint32_t sector_size;      /* = dev->sector_size = BPB bytes per sector */
 	uint32_t sectors_per_cluster;
 	uint32_t cluster_bytes;
-	uint32_t fat_start;        /* first sector of the first FAT */
+	uint32_t fat_start;        /* first sector of the FAT in use (the first,
+				    * or FAT32's active one when not mirrored) */
 	uint32_t fat_sectors;      /* sectors per FAT */
 	uint32_t root_start;       /* FAT12/16: first sector of the root directory */
 	uint32_t root_sectors;     /* FAT12/16: its length; 0 on FAT32 */

@@ -344,7 +344,7 @@ int fat_list(struct fat_vol *vol, const struct fat_file *dir, fat_list_fn fn, vo
 int fat_read_file(struct fat_vol *vol, const char *path, void *buf, uint32_t cap,
 		  uint32_t *len, struct err *err)
 {
-	struct fat_file f;
+	struct fat_file f = { 0 };
 	int r = fat_lookup(vol, path, &f, err);
 
 	if (r != 0)

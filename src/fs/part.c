@@ -44,8 +44,12 @@ int part_scan(const struct blkdev *dev, struct part_table *table, struct err *er
 	if (blkdev_read(dev, 0, 1, table->sector, err) != 0)
 		return -1;
 	sig = has_signature(table->sector);
-	if (sig && !is_protective(table->sector))
-		return mbr_scan(dev, table->sector, table, err);
+	if (sig && !is_protective(table->sector)) {
+		if (mbr_scan(dev, table->sector, table, err) == 0)
+			return 0;
+		table->count = 0; /* no half tables: all or nothing */
+		return -1;
+	}
 	/* Protective MBR, or no MBR at all: a GPT or nothing. */
 	err_clear(&gpt_err);
 	if (dev->nsectors >= 3 && gpt_scan(dev, table, &gpt_err) == 0) {

@@ -55,6 +55,10 @@ struct part_table {
  * but no protective MBR is read as GPT too.
  */
 int part_scan(const struct blkdev *dev, struct part_table *table, struct err *err);
+/* Note: a FAT volume written on the whole disk ("superfloppy") also ends its
+ * first sector with 0x55aa; it reads as an MBR with count 0 (or as an error
+ * when its boot code looks like broken entries). A caller wanting such
+ * disks tries fat_mount() on the whole device when no ESP is found. */
 
 /* The first partition of that kind, or NULL. */
 const struct part *part_find(const struct part_table *table, enum part_kind kind);

@@ -149,23 +149,22 @@ static void check_tree(const char *big)
 	check_listing("/many", "many");
 }
 
-TestSuite(fat, .fini = teardown);
 
-Test(fat, fat12_tree)
+Test(fat, fat12_tree, .fini = teardown)
 {
 	mount_image("fat12.img", 512);
 	cr_assert_eq(vol.type, FAT_12);
 	check_tree("big12.bin");
 }
 
-Test(fat, fat16_tree)
+Test(fat, fat16_tree, .fini = teardown)
 {
 	mount_image("fat16.img", 512);
 	cr_assert_eq(vol.type, FAT_16);
 	check_tree("big.bin");
 }
 
-Test(fat, fat32_tree)
+Test(fat, fat32_tree, .fini = teardown)
 {
 	mount_image("fat32.img", 512);
 	cr_assert_eq(vol.type, FAT_32);
@@ -173,7 +172,7 @@ Test(fat, fat32_tree)
 	check_tree("big.bin");
 }
 
-Test(fat, fat16_4k_sectors_tree)
+Test(fat, fat16_4k_sectors_tree, .fini = teardown)
 {
 	mount_image("fat16-4k.img", 4096);
 	cr_assert_eq(vol.type, FAT_16);
@@ -181,7 +180,7 @@ Test(fat, fat16_4k_sectors_tree)
 	check_tree("big.bin");
 }
 
-Test(fat, names_case_insensitive_and_8_3)
+Test(fat, names_case_insensitive_and_8_3, .fini = teardown)
 {
 	struct fat_file f;
 
@@ -199,7 +198,7 @@ Test(fat, names_case_insensitive_and_8_3)
 }
 
 /* The short name mtools gave the long one works too ("DEBIAN~1.CON"). */
-Test(fat, short_alias_of_a_long_name)
+Test(fat, short_alias_of_a_long_name, .fini = teardown)
 {
 	struct fat_file f;
 	const uint8_t *p;
@@ -212,7 +211,7 @@ Test(fat, short_alias_of_a_long_name)
 }
 
 /* A contiguous 3 MiB file is one data request; the FAT costs a few more. */
-Test(fat, contiguous_file_is_one_request)
+Test(fat, contiguous_file_is_one_request, .fini = teardown)
 {
 	static uint8_t buf[4 << 20];
 	struct fat_file f;
@@ -233,7 +232,7 @@ Test(fat, contiguous_file_is_one_request)
 }
 
 /* frag.bin fills the hole pad1.bin left, then goes on after pad2.bin. */
-Test(fat, fragmented_file_one_request_per_run)
+Test(fat, fragmented_file_one_request_per_run, .fini = teardown)
 {
 	static uint8_t buf[1 << 20];
 	struct fat_file f;
@@ -255,7 +254,7 @@ Test(fat, fragmented_file_one_request_per_run)
 	free(want);
 }
 
-Test(fat, max_sectors_splits_requests)
+Test(fat, max_sectors_splits_requests, .fini = teardown)
 {
 	static uint8_t buf[4 << 20];
 	struct fat_file f;
@@ -283,7 +282,7 @@ static void check_range(struct fat_file *f, const uint8_t *want, uint32_t off, u
 		cr_assert_eq(buf[len + i], 0xa5, "write past the end of [%u, +%u)", off, len);
 }
 
-Test(fat, offset_reads)
+Test(fat, offset_reads, .fini = teardown)
 {
 	struct fat_file f;
 	size_t want_len;
@@ -307,7 +306,7 @@ Test(fat, offset_reads)
 	free(want);
 }
 
-Test(fat, read_file_cap)
+Test(fat, read_file_cap, .fini = teardown)
 {
 	uint8_t buf[16];
 	uint32_t len;
@@ -353,7 +352,7 @@ static void mount_fails(const char *what)
 	expect_err(what);
 }
 
-Test(fat, hostile_bpb)
+Test(fat, hostile_bpb, .fini = teardown)
 {
 	open_image("fat16.img", 512);
 	img[13] = 0;
@@ -385,7 +384,7 @@ Test(fat, hostile_bpb)
 	mount_fails("FAT of 1 sectors (512 bytes) too small for");
 }
 
-Test(fat, hostile_total_sectors_past_partition)
+Test(fat, hostile_total_sectors_past_partition, .fini = teardown)
 {
 	open_image("fat16.img", 512);
 	mem.dev.nsectors = img_len / 512 - 1;
@@ -411,7 +410,7 @@ static void read_fails(struct fat_file *f, uint32_t len, const char *what)
 	expect_err(what);
 }
 
-Test(fat, hostile_chains)
+Test(fat, hostile_chains, .fini = teardown)
 {
 	struct fat_file f;
 	uint32_t c, last;
@@ -470,7 +469,7 @@ static uint8_t *find_entry(const char *name11)
 	return p;
 }
 
-Test(fat, hostile_entries)
+Test(fat, hostile_entries, .fini = teardown)
 {
 	struct fat_file f;
 	char msg[200];
@@ -500,7 +499,7 @@ Test(fat, hostile_entries)
 	read_fails(&f, 16, msg);
 }
 
-Test(fat, hostile_directory_loop)
+Test(fat, hostile_directory_loop, .fini = teardown)
 {
 	struct fat_file d;
 	uint32_t c;
@@ -518,7 +517,7 @@ Test(fat, hostile_directory_loop)
 	expect_err("fat: fat16.img: /many: directory chain longer than 2048 clusters");
 }
 
-Test(fat, hostile_lfn_checksum)
+Test(fat, hostile_lfn_checksum, .fini = teardown)
 {
 	struct fat_file f;
 	uint8_t *p;
@@ -539,7 +538,7 @@ Test(fat, hostile_lfn_checksum)
 	cr_assert_str_eq(f.name, "DEBIAN~1.CON");
 }
 
-Test(fat, device_error)
+Test(fat, device_error, .fini = teardown)
 {
 	struct fat_file f;
 
@@ -548,4 +547,51 @@ Test(fat, device_error)
 	vol.dir_lba = UINT64_MAX;
 	cr_assert_eq(fat_lookup(&vol, "/small.txt", &f, &err), -1);
 	expect_err("blkdev: fat16.img: read error at LBA");
+}
+
+/* FAT32 with mirroring off reads the FAT that BPB_ExtFlags names. */
+Test(fat, fat32_active_fat, .fini = teardown)
+{
+	open_image("fat32.img", 512);
+	img[40] = 0x81;
+	err_clear(&err);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.fat_start, bpb_rsvd() + vol.fat_sectors);
+	check_file("/frag.bin", "frag.bin");
+	img[40] = 0x82;
+	mount_fails("fat: fat32.img: BPB_ExtFlags names FAT 2 of 2");
+}
+
+/* Microsoft's rule: the type follows the cluster count alone, FAT12 below
+ * 4085 clusters, FAT16 below 65525. The total sector count of real images
+ * is moved across each bound. */
+static void set_total(uint32_t tot)
+{
+	img[19] = img[20] = 0;
+	put_le32(img + 32, tot);
+}
+
+Test(fat, type_by_cluster_count, .fini = teardown)
+{
+	uint32_t meta;
+
+	open_image("fat16.img", 512);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	meta = vol.data_start;
+	set_total(meta + 4084 * vol.sectors_per_cluster + 1);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.type, FAT_12);
+	cr_assert_eq(vol.cluster_count, 4084u);
+	set_total(meta + 4085 * vol.sectors_per_cluster);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.type, FAT_16);
+
+	open_image("fat32.img", 512);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	meta = vol.data_start;
+	set_total(meta + 65525 * vol.sectors_per_cluster);
+	cr_assert_eq(fat_mount(&vol, &mem.dev, &err), 0, "%s", err.msg);
+	cr_assert_eq(vol.type, FAT_32);
+	set_total(meta + 65524 * vol.sectors_per_cluster);
+	mount_fails("fat: fat32.img: FAT16 (65524 clusters) with BPB_RootEntCnt 0");
 }
