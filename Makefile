@@ -71,7 +71,11 @@ CORE_SRCS   += $(sort $(wildcard src/fs/*.c))
 # unit tests and fuzzers reach them.
 LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c src/loader/config/*.c))
 # src/xen/*.c: Xen-guest helpers, freestanding i386 only (not core, not hosted).
-LOADER_HW   := $(sort $(wildcard src/loader/*.c src/loader/pvh/*.c src/xen/*.c))
+# src/hw/*.c: the hardware primitives (port I/O, PCI, virtio), the only files
+# that touch devices; freestanding i386 only, they include nothing of src/loader/.
+# src/loader/disk/*.c: firmware mode (boot from the guest's disk), over hw and fs.
+LOADER_HW   := $(sort $(wildcard src/loader/*.c src/loader/pvh/*.c src/xen/*.c src/hw/*.c \
+	src/loader/disk/*.c))
 LOADER_ASM  := $(sort $(wildcard src/loader/*.S))
 MBHDR_ASM   := src/loader/multiboot/header.S
 GUEST_SRCS  := $(sort $(wildcard tests/guest/*.c))
@@ -90,7 +94,7 @@ san    = $(patsubst %.c,$(B)/san/%.o,$(1))
 
 CORE_FREE32   := $(call free32,$(CORE_SRCS))
 LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
-CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
+CONSOLE_FREE32 := $(call free32,src/loader/console.c src/hw/portio.c)
 
 IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvh-testguest-1m.elf $(B)/pvhboot.efi
 TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle $(B)/pvh-extract

@@ -48,7 +48,7 @@ if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 		tests/unit/*.c tests/fuzz/*.c; do
 		echo "host $f"
 	done >"$list"
-	for f in src/loader/*.c tests/guest/*.c; do echo "free32 $f"; done >>"$list"
+	for f in src/loader/*.c src/loader/disk/*.c src/hw/*.c tests/guest/*.c; do echo "free32 $f"; done >>"$list"
 	for f in src/loader/efi/*.c; do echo "efi $f"; done >>"$list"
 	# shellcheck disable=SC2090
 	export host free32 efi

@@ -8,7 +8,7 @@
 #include "loader/common/prepare.h"
 #include "loader/console.h"
 #include "loader/handoff.h"
-#include "loader/portio.h"
+#include "hw/portio.h"
 
 extern char __image_start[], __image_end[];
 

@@ -9,7 +9,7 @@
  */
 #include "loader/console.h"
 #include "lib/fmt.h"
-#include "loader/portio.h"
+#include "hw/portio.h"
 #include "xen/xen_cpuid.h"
 
 #define COM1 0x3f8
@@ -21,6 +21,7 @@
 #define UART_LSR 5
 #define UART_SCR 7
 #define UART_LSR_THRE 0x20
+#define UART_LSR_DR 0x01
 #define DEBUGCON_PORT 0xe9
 
 static bool serial_present;
@@ -91,4 +92,11 @@ void console_printf(const char *fmt, ...)
 	size_t n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	console_write(buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+}
+
+int console_poll_key(void)
+{
+	if (!serial_present || !(inb(COM1 + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(COM1 + UART_THR);
 }

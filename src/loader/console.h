@@ -14,6 +14,9 @@ void console_write(const char *s, size_t n);
 void console_puts(const char *s);
 void console_printf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* A byte received on COM1, or -1 when none is waiting (polled, never blocks). */
+int console_poll_key(void);
+
 /*
  * One more output besides the UART: returns 0 when it took the text, else
  * it is dropped. While set it replaces port 0xe9 (both would reach the same

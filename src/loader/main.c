@@ -7,6 +7,7 @@
 #include "loader/boot.h"
 #include "loader/common/pvh_info.h"
 #include "loader/console.h"
+#include "loader/disk/disk.h"
 #include "loader/multiboot/multiboot.h"
 #include "xen/xen_abi.h"
 #include "xen/xen_guest.h"
@@ -101,5 +102,7 @@ void loader_pvh_main(uint32_t start_info)
 	const struct pvh_xen *xen = pvh_xen_setup(&xen_buf);
 	if (pvh_info_parse_xen(&request, &options, &identity, start_info, xen, &err))
 		loader_fail(&options, err.msg);
+	if (!request.have_kernel)
+		disk_boot(&request, &options);
 	boot_run(&request, &options);
 }

@@ -7,7 +7,7 @@
  */
 #include "guest.h"
 #include "loader/console.h"
-#include "loader/portio.h"
+#include "hw/portio.h"
 
 #define EXIT_PASS 0x10 /* QEMU exits with (0x10 << 1) | 1 = 33 */
 #define EXIT_FAIL 0x11 /* (0x11 << 1) | 1 = 35 */

@@ -197,3 +197,12 @@ Test(options, reloc_malformed_is_recorded)
 	parse("reloc=", true);
 	cr_assert_eq(opts.nunknown, 1);
 }
+
+Test(options, pvh_disk_crc_taken_out_of_the_kernel_cmdline)
+{
+	parse("console=ttyS0 pvhboot.disk-crc quiet", false);
+	cr_assert(opts.disk_crc);
+	cr_assert(!opts.debug);
+	cr_assert_eq(opts.nunknown, 0);
+	cr_assert_str_eq(rest, "console=ttyS0 quiet");
+}

@@ -235,12 +235,17 @@ Test(pvh_info, memmap_not_readable)
 	expect_error("pvh: memory map at 0x100000000 (3 entries) not readable");
 }
 
-Test(pvh_info, no_modules)
+/* No module: firmware mode. The map and the command line are read, no kernel is set. */
+Test(pvh_info, no_modules_firmware_mode)
 {
-	pvh_setup(NULL);
+	pvh_setup("console=ttyS0 pvhboot.exit-on-error");
 	put_le32(mem + SI + 12, 0);
-	expect_error("pvh: no modules: give the PVH kernel or a bundle as the module "
-		     "(QEMU: -initrd)");
+	cr_assert_eq(pvh_info_parse(&req, &opts, &pm, SI, &err), 0, "%s", err.msg);
+	cr_assert(!req.have_kernel);
+	cr_assert_eq(req.nmodules, 0);
+	cr_assert_eq(req.nraw, 3);
+	cr_assert_str_eq(req.kernel.cmdline, "console=ttyS0");
+	cr_assert(opts.exit_on_error);
 }
 
 Test(pvh_info, nr_modules_too_large)

@@ -61,6 +61,8 @@ static void take_option(struct loader_options *opts, const char *w, size_t n)
 		opts->debug = true;
 	} else if (word_is(w, n, "exit-on-error")) {
 		opts->exit_on_error = true;
+	} else if (word_is(w, n, "disk-crc")) {
+		opts->disk_crc = true;
 	} else if (opts->nunknown < OPTIONS_MAX_UNKNOWN) {
 		char *u = opts->unknown[opts->nunknown++];
 		size_t m = n < sizeof(opts->unknown[0]) - 1 ? n : sizeof(opts->unknown[0]) - 1;

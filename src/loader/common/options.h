@@ -12,6 +12,8 @@
  *                  pvhboot would choose; only a kernel with
  *                  XEN_ELFNOTE_PHYS32_RELOC may move, and the plan refuses
  *                  a base that breaks its note or memory (it says why)
+ *   disk-crc       firmware mode: read every disk whole first and print its
+ *                  CRC-32 and read time (checks the driver against the image)
  */
 #ifndef PVHBOOT_OPTIONS_H
 #define PVHBOOT_OPTIONS_H
@@ -26,6 +28,7 @@ struct loader_options {
 	bool reloc_forced;
 	uint64_t reloc_base;
 	char bad[64];      /* first malformed option value, reported as an error */
+	bool disk_crc;
 	unsigned nunknown; /* words not understood, reported as warnings */
 	char unknown[OPTIONS_MAX_UNKNOWN][32];
 };

@@ -119,9 +119,11 @@ int pvh_info_parse_xen(struct bootreq *req, struct loader_options *opts,
 		return -1;
 	}
 
-	if (si.nr_modules == 0)
-		return err_fail(err, "pvh: no modules: give the PVH kernel or a bundle as the "
-				     "module (QEMU: -initrd)");
+	if (si.nr_modules == 0) {
+		/* Firmware mode: the caller boots from disk; the command line is kept. */
+		req->kernel.cmdline = kernel_cmdline;
+		return 0;
+	}
 	if (si.nr_modules > BOOTREQ_MAX_MODULES)
 		return err_fail(err, "pvh: nr_modules %u, at most %d", si.nr_modules,
 				BOOTREQ_MAX_MODULES);

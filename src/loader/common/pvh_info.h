@@ -3,7 +3,9 @@
  * request, when pvhboot itself was started through its PVH entry.
  * Module 0 is the kernel ELF or a bundle; further modules pass through. The
  * VMM's command line (less the "pvhboot." options) is the kernel's, unless
- * module 0 carries a command line of its own.
+ * module 0 carries a command line of its own. With no module at all the
+ * request has no kernel (have_kernel false) and kernel.cmdline holds the
+ * VMM's command line: the caller boots from disk (firmware mode).
  */
 #ifndef PVHBOOT_PVH_INFO_H
 #define PVHBOOT_PVH_INFO_H

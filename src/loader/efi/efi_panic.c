@@ -5,7 +5,7 @@
  * console; only its presence is probed, through the scratch register.
  */
 #include "loader/efi/efi_panic.h"
-#include "loader/portio.h"
+#include "hw/portio.h"
 
 #define COM1 0x3f8
 #define UART_LSR 5

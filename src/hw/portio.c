@@ -1,5 +1,5 @@
 /* portio.c - the never-returning halt shared by the loader and the guest. */
-#include "loader/portio.h"
+#include "hw/portio.h"
 
 void cpu_halt_forever(void)
 {

@@ -1,0 +1,120 @@
+/*
+ * disk_find.c - the virtio block devices of the machine, in the order they
+ * are tried (see disk.h). Caller: disk_boot().
+ */
+#include "loader/console.h"
+#include "loader/disk/disk.h"
+#include "hw/pci.h"
+#include "lib/fmt.h"
+
+/* QEMU 7.2's microvm: 24 virtio-mmio transports of 0x200 bytes from 0xfeb00000. */
+#define MMIO_BASE 0xfeb00000u
+#define MMIO_STRIDE 0x200u
+#define MMIO_COUNT 24u
+
+static struct pci_dev pci_devs[PCI_MAX_DEVICES];
+
+static int disk_read_cb(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	struct disk *d = ctx;
+	struct err err;
+
+	err_clear(&err);
+	if (virtio_blk_read(&d->vblk, lba, count, buf, &err)) {
+		console_printf("pvhboot: disk %s: %s\n", d->name, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Initialise the probed device in d; print it; true when it can be used. */
+static bool disk_setup(struct disk *d, unsigned index)
+{
+	struct err err;
+
+	err_clear(&err);
+	fmt_snprintf(d->name, sizeof(d->name), "vd%c", 'a' + index);
+	if (virtio_blk_init(&d->vblk, &err)) {
+		console_printf("pvhboot: %s: not used: %s\n", d->vblk.dev.name, err.msg);
+		return false;
+	}
+	uint64_t bytes = d->vblk.capacity * VIRTIO_BLK_SECTOR;
+	console_printf("pvhboot: disk %s: %s, %llu sectors (%llu MiB), queue %u, %u segments of "
+		       "%u KiB per request%s\n",
+		       d->name, d->vblk.dev.name, (unsigned long long)d->vblk.capacity,
+		       (unsigned long long)(bytes >> 20), d->vblk.qsize, d->vblk.seg_max,
+		       d->vblk.seg_bytes >> 10, d->vblk.read_only ? ", read-only" : "");
+	d->dev = (struct blkdev){
+		.ctx = d,
+		.read = disk_read_cb,
+		.sector_size = VIRTIO_BLK_SECTOR,
+		.nsectors = d->vblk.capacity,
+		.max_sectors = 0,
+		.name = d->name,
+	};
+	return d->vblk.capacity != 0;
+}
+
+static bool mmio_window_is_pci(const struct pci_dev *devs, unsigned n, uint64_t addr)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (devs[i].header_type != 0)
+			continue;
+		for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+			struct pci_bar bar;
+			pci_bar_decode(&devs[i], b, &bar);
+			if (bar.kind == PCI_BAR_MEM64)
+				b++;
+			if ((bar.kind == PCI_BAR_MEM32 || bar.kind == PCI_BAR_MEM64) && bar.addr &&
+			    addr < bar.addr + bar.size && addr + MMIO_STRIDE > bar.addr)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void disk_note(const char *msg)
+{
+	console_printf("pvhboot: %s\n", msg);
+}
+
+unsigned disk_find(struct disk *disks, unsigned max, const struct memmap *map)
+{
+	static struct pci_window busy[128];
+	unsigned n = 0, nbusy = 0;
+	struct err err;
+
+	unsigned npci = pci_scan(pci_devs, PCI_MAX_DEVICES);
+	/* Everything the memory map names (RAM, ACPI, reserved: MMCONFIG, ...) stays clear. */
+	for (unsigned i = 0; i < map->n && nbusy < ARRAY_SIZE(busy); i++)
+		if (map->e[i].addr < 0x100000000ull)
+			busy[nbusy++] = (struct pci_window){ map->e[i].addr,
+							     map->e[i].addr + map->e[i].size };
+	pci_place_high_bars(pci_devs, npci, busy, nbusy, disk_note);
+	for (unsigned i = 0; i < npci && n < max; i++) {
+		const struct pci_dev *p = &pci_devs[i];
+		if (p->vendor != 0x1af4)
+			continue;
+		err_clear(&err);
+		int rc = virtio_pci_probe(p, VIRTIO_ID_BLOCK, &disks[n].vblk.dev, &err);
+		if (rc < 0)
+			console_printf("pvhboot: %s\n", err.msg);
+		if (rc == 1 && disk_setup(&disks[n], n))
+			n++;
+	}
+	/* QEMU plugs the first -device into the last transport: walk them downwards. */
+	for (unsigned i = MMIO_COUNT; i-- > 0 && n < max;) {
+		uintptr_t addr = MMIO_BASE + i * MMIO_STRIDE;
+		if (mmio_window_is_pci(pci_devs, npci, addr))
+			continue;
+		err_clear(&err);
+		int rc = virtio_mmio_probe(addr, VIRTIO_ID_BLOCK, &disks[n].vblk.dev, &err);
+		if (rc < 0)
+			console_printf("pvhboot: %s\n", err.msg);
+		if (rc == 1 && disk_setup(&disks[n], n))
+			n++;
+	}
+	console_printf("pvhboot: %u PCI function%s, %u disk%s\n", npci, npci == 1 ? "" : "s", n,
+		       n == 1 ? "" : "s");
+	return n;
+}
