@@ -51,7 +51,7 @@ expect_error() {
 		tap_not_ok "$name" "a kernel was started" "$log"
 		return 1
 	fi
-	tap_ok "$name" "$(grep -a '^pvhboot: error:' "$log" | head -n1 | cut -c1-110)"
+	tap_ok "$name" "$(grep -a '^pvhboot: error:' "$log" | head -n1 | clip 110)"
 }
 
 run_case() { # NAME PATTERN FILE

@@ -268,7 +268,7 @@ fw_bad() {
 		tap_not_ok "$name" "no message matching '$pattern'" "$log"
 		status=1
 	else
-		tap_ok "$name" "$(tr -d '\r' <"$log" | grep -a -m1 -- "$pattern" | cut -c1-110)"
+		tap_ok "$name" "$(tr -d '\r' <"$log" | grep -a -m1 -- "$pattern" | clip 110)"
 	fi
 }
 

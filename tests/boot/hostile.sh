@@ -71,7 +71,7 @@ error_problem() {
 		return
 	}
 	if ! matches "$line" "$pattern"; then
-		echo "error line lacks '$pattern': ${line:0:160}"
+		echo "error line lacks '$pattern': $(clip 160 <<<"$line")"
 		return
 	fi
 	if grep -aq 'PVH-CONFORMANCE\|starting kernel' "$log"; then
@@ -95,7 +95,7 @@ judge() {
 		tap_not_ok "$name" "$problem" "$log"
 		return 1
 	fi
-	tap_ok "$name" "$(tr -d '\r' <"$log" | grep -a -m1 '^pvhboot: error:' | cut -c17-120)"
+	tap_ok "$name" "$(tr -d '\r' <"$log" | grep -a -m1 '^pvhboot: error:' | clip 104 16)"
 }
 
 selected() { [ -z "${HOSTILE_ONLY:-}" ] || [[ $1 =~ $HOSTILE_ONLY ]]; }

@@ -88,6 +88,22 @@ boot_failed_checks() {
 }
 
 # tap_ok NAME [NOTE] / tap_not_ok NAME REASON LOGFILE
+# clip MAX [SKIP]: the first line of stdin without its first SKIP characters,
+# cut to at most MAX at a word boundary ("..." marks the cut), so a reason
+# on an ok/not ok line never ends in the middle of a word or a number.
+clip() {
+	local max=$1 skip=${2:-0} line=""
+	IFS= read -r line || true
+	line=${line:$skip}
+	if [ ${#line} -le "$max" ]; then
+		printf '%s\n' "$line"
+		return 0
+	fi
+	line=${line:0:$max}
+	case $line in *" "*) line=${line% *} ;; esac
+	printf '%s...\n' "$line"
+}
+
 tap_ok() {
 	if [ -n "${2:-}" ]; then
 		echo "ok - $1 ($2)"

@@ -46,11 +46,11 @@ make -C "$BOOT_ROOT" --no-print-directory -s build/pvhboot.elf build/pvhboot-pvh
 
 fetch_log=$BOOT_LOG_DIR/linux-fetch.log
 if ! "$BOOT_ROOT/scripts/fetch-kernel.sh" >"$fetch_log" 2>&1 || ! [ -s "$KERNEL" ]; then
-	all_not_ok "Debian's kernel cannot be fetched: $(tail -n1 "$fetch_log" | cut -c1-120)" "$fetch_log"
+	all_not_ok "Debian's kernel cannot be fetched: $(tail -n1 "$fetch_log" | clip 120)" "$fetch_log"
 fi
 init_log=$BOOT_LOG_DIR/linux-initramfs.log
 "$BOOT_ROOT/scripts/mkinitramfs.sh" "$INITRAMFS" >"$init_log" 2>&1 ||
-	all_not_ok "the initramfs cannot be built: $(tail -n1 "$init_log" | cut -c1-120)" "$init_log"
+	all_not_ok "the initramfs cannot be built: $(tail -n1 "$init_log" | clip 120)" "$init_log"
 
 # linux_problem LOG TOKEN: the first reason the last run (QEMU_RC) did not
 # reach userspace as expected; nothing if it did.
@@ -58,7 +58,7 @@ linux_problem() {
 	local log=$1 token=$2 line mem acpi cmdline min max
 	line=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
 	if grep -aq 'Kernel panic' "$log"; then
-		echo "kernel panic: $(grep -a -m1 'Kernel panic' "$log" | tr -d '\r' | cut -c1-120)"
+		echo "kernel panic: $(grep -a -m1 'Kernel panic' "$log" | tr -d '\r' | clip 120)"
 	elif [ -z "$line" ]; then
 		echo "no PVHBOOT-USERSPACE marker; $(boot_rc_meaning "$QEMU_RC")"
 	elif [ "$QEMU_RC" != "$BOOT_EXIT_PASS" ]; then

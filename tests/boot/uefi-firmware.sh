@@ -93,7 +93,7 @@ else
 		tap_not_ok "$name-refuses-6.1" "the shell did not go on after the refusal" "$log"
 		status=1
 	else
-		tap_ok "$name-refuses-6.1" "$(cut -c1-140 <<<"$refusal")"
+		tap_ok "$name-refuses-6.1" "$(clip 140 <<<"$refusal")"
 	fi
 	boot_expect_pass "$name" "$log" || status=1
 fi

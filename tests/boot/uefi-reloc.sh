@@ -39,11 +39,11 @@ make -C "$BOOT_ROOT" --no-print-directory -s build/pvhboot.efi >&2 ||
 	all_not_ok "build failed" "$BOOT_LOG_DIR"
 fetch_log=$BOOT_LOG_DIR/uefi-reloc-fetch.log
 if ! [ -s "$KERNEL" ] && ! "$BOOT_ROOT/scripts/fetch-kernel-variant.sh" 6.12 >"$fetch_log" 2>&1; then
-	all_not_ok "Debian's 6.12 kernel cannot be fetched: $(tail -n1 "$fetch_log" | cut -c1-120)" "$fetch_log"
+	all_not_ok "Debian's 6.12 kernel cannot be fetched: $(tail -n1 "$fetch_log" | clip 120)" "$fetch_log"
 fi
 init_log=$BOOT_LOG_DIR/uefi-reloc-initramfs.log
 "$BOOT_ROOT/scripts/mkinitramfs.sh" "$INITRAMFS" >"$init_log" 2>&1 ||
-	all_not_ok "the initramfs cannot be built: $(tail -n1 "$init_log" | cut -c1-120)" "$init_log"
+	all_not_ok "the initramfs cannot be built: $(tail -n1 "$init_log" | clip 120)" "$init_log"
 
 # reloc_boot NAME CODE VARS STARTUP_LINES QEMU_ARGS...: one OVMF boot from the
 # shell; EXTRA_FILES (SRC=PATH...) go on the ESP too.
@@ -87,7 +87,7 @@ reloc_expect() {
 	elif ! grep -q ' initramfs=ok ' <<<"$line"; then
 		tap_not_ok "$name" "initramfs not unpacked: $line" "$log"
 	else
-		tap_ok "$name" "$(cut -c12-110 <<<"$moved"); 0 staged; $(cut -d' ' -f2-3 <<<"$line")"
+		tap_ok "$name" "$(clip 99 11 <<<"$moved"); 0 staged; $(cut -d' ' -f2-3 <<<"$line")"
 		return 0
 	fi
 	return 1
@@ -120,7 +120,7 @@ if [ -z "$refusal" ] || ! grep -aq FIRMWARE-CONTINUED "$log"; then
 	tap_not_ok uefi-reloc-forced-refused "reloc=0x1100000 not refused with a reason, or no return to the shell" "$log"
 	status=1
 else
-	tap_ok uefi-reloc-forced-refused "$(cut -c1-150 <<<"$refusal")"
+	tap_ok uefi-reloc-forced-refused "$(clip 150 <<<"$refusal")"
 fi
 reloc_expect uefi-reloc-forced "base == 0x4000000" || status=1
 

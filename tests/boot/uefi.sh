@@ -167,7 +167,7 @@ uefi_error_case() { # NAME KERNEL_FILE_OR_EMPTY PATTERN
 		tap_not_ok "$name" "the firmware did not go on to its next boot option" "$log"
 		return 1
 	fi
-	tap_ok "$name" "$(grep -a 'pvhboot: error:' "$log" | head -n1 | tr -d '\r' | cut -c1-100)"
+	tap_ok "$name" "$(grep -a 'pvhboot: error:' "$log" | head -n1 | tr -d '\r' | clip 100)"
 }
 # A configuration error names the file and the line; with no other entry the
 # loader returns to the firmware.
@@ -178,7 +178,7 @@ esp=$T/uefi-err-config.img
 log=$BOOT_LOG_DIR/uefi-err-config.log
 ovmf_run uefi-err-config "$log" "$esp"
 if grep -aq 'badline.conf:3' "$log" && grep -aq FIRMWARE-CONTINUED "$log"; then
-	tap_ok uefi-err-config "$(grep -a 'badline.conf:3' "$log" | head -n1 | tr -d '\r' | cut -c1-100)"
+	tap_ok uefi-err-config "$(grep -a 'badline.conf:3' "$log" | head -n1 | tr -d '\r' | clip 100)"
 else
 	tap_not_ok uefi-err-config "no 'badline.conf:3' error or no return to the firmware" "$log"
 	status=1

@@ -60,7 +60,7 @@ make -C "$BOOT_ROOT" --no-print-directory -s build/pvhboot-pvh.elf build/pvh-tes
 	build/pvh-bundle >&2 || all_not_ok "build failed" "$BOOT_LOG_DIR"
 fetch_log=$BOOT_LOG_DIR/xen-fetch.log
 if ! "$BOOT_ROOT/scripts/fetch-xen.sh" >"$fetch_log" 2>&1 || ! [ -s "$XEN" ]; then
-	all_not_ok "Xen cannot be fetched: $(tail -n1 "$fetch_log" | cut -c1-120)" "$fetch_log"
+	all_not_ok "Xen cannot be fetched: $(tail -n1 "$fetch_log" | clip 120)" "$fetch_log"
 fi
 
 # xen_run NAME LOG DOM0_KERNEL_AND_ARGS MODULE: QEMU -> Xen -> dom0. QEMU's
@@ -158,7 +158,7 @@ xen_linux_case() {
 	min=$((DOM0_MB * 1024 * 60 / 100))
 	max=$((DOM0_MB * 1024))
 	if grep -aq 'Kernel panic\|Hardware Dom0 crashed' "$log"; then
-		tap_not_ok "$name" "$(grep -a -m1 'Kernel panic\|Hardware Dom0 crashed' "$log" | cut -c1-120)" "$log"
+		tap_not_ok "$name" "$(grep -a -m1 'Kernel panic\|Hardware Dom0 crashed' "$log" | clip 120)" "$log"
 		status=1
 	elif [ -z "$line" ]; then
 		tap_not_ok "$name" "no PVHBOOT-USERSPACE marker; $(boot_rc_meaning "$QEMU_RC")" "$log"
@@ -210,13 +210,13 @@ xen_domu_case() {
 	local log=$BOOT_LOG_DIR/$name.log xen_map guest_map
 	fetch_log=$BOOT_LOG_DIR/$name-fetch.log
 	if ! "$BOOT_ROOT/scripts/fetch-kernel.sh" >"$fetch_log" 2>&1 || ! [ -s "$KERNEL" ]; then
-		tap_not_ok "$name" "Debian's kernel or its Xen modules cannot be fetched: $(tail -n1 "$fetch_log" | cut -c1-120)" "$fetch_log"
+		tap_not_ok "$name" "Debian's kernel or its Xen modules cannot be fetched: $(tail -n1 "$fetch_log" | clip 120)" "$fetch_log"
 		return 1
 	fi
 	# The guest's own arguments come after the bundle's, as for dom0 in case 1.
 	if ! "$BOOT_ROOT/scripts/mkdom0-initramfs.sh" "$initrd" "$LOADER" "$bundle" \
 		"pvhboot.exit-on-error pvhboot.debug pvh-test-arg=hello" >>"$fetch_log" 2>&1; then
-		tap_not_ok "$name" "dom0's initramfs cannot be made (Debian's xen-utils): $(tail -n1 "$fetch_log" | cut -c1-120)" "$fetch_log"
+		tap_not_ok "$name" "dom0's initramfs cannot be made (Debian's xen-utils): $(tail -n1 "$fetch_log" | clip 120)" "$fetch_log"
 		return 1
 	fi
 	XEN_CPU=max,-rdtscp,-xsave XEN_TIMEOUT=150 xen_run "$name" "$log" \
@@ -228,7 +228,7 @@ xen_domu_case() {
 	guest_map=$(sed -n 's/^memmap: \(0x.*\)/\1/p' "$log")
 	if ! grep -aq '^DOM0-XL: verdict ' "$log"; then
 		tap_not_ok "$name" "dom0 gave no verdict: $(grep -a -m1 '^DOM0-XL: \|Kernel panic\|Bad FPU state\|Dom0 crashed' "$log" |
-			cut -c1-100); $(boot_rc_meaning "$QEMU_RC")" "$log"
+			clip 100); $(boot_rc_meaning "$QEMU_RC")" "$log"
 	elif ! boot_expect_pass "$name" "$log" >"$log.tap"; then
 		cat "$log.tap"
 	elif ! grep -aq '^start info at 0x[0-9a-f]*: magic 0x336ec578 version 1 flags 0x0 ' "$log"; then
