@@ -210,7 +210,7 @@ for c in 32 64; do
 	for n in 0 15; do
 		f=$(new trunc$c-$n "$src")
 		truncate -s $n "$f"
-		expect "${f##*/}" 2 "smaller than e_ident" "smaller than e_ident | pvh: no modules"
+		expect "${f##*/}" 2 "smaller than e_ident" "smaller than e_ident | no modules"
 	done
 	for n in 16 $((ehsize - 1)); do
 		f=$(new trunc$c-$n "$src")
