@@ -101,6 +101,8 @@ help:
 	@echo '  make fuzz-replay replay the seed corpus and tests/fuzz/regress under ASan+UBSan'
 	@echo '  make lint        cppcheck and clang-tidy over src/ and tests/'
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
+	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS'
+	@echo '  make debian-image  build (or find cached) that image: cache/image-*/disk.img, layout.env'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
 	@echo '  make xen         fetch Debian 12'"'"'s Xen 4.17 hypervisor into cache/xen/'
@@ -284,3 +286,13 @@ bench: $(B)/bench/stamp $(B)/bench/pvhboot.elf $(B)/bench/pvhboot-pvh.elf $(B)/p
 	$(Q)bench/bench.sh $(BENCH_ARGS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# --- the Debian system test (make check-os; not part of check: it builds a
+# Debian image with mmdebstrap, about a minute with the packages cached, and
+# boots it about five times to the login prompt) --------------------------------
+.PHONY: check-os debian-image
+debian-image: all
+	$(Q)scripts/mkdebian-image.sh
+
+check-os: deps all
+	$(Q)tests/os/debian.sh

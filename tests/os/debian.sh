@@ -1,0 +1,113 @@
+#!/bin/bash
+# debian.sh - a real Debian 12 system (scripts/mkdebian-image.sh: systemd,
+# Debian's kernels installed by apt, the pvhboot package's hooks) boots its
+# own ext4 root on virtio-blk to the serial login prompt through each path
+# a user has (make check-os):
+#   os-uefi-removable  OVMF -> \EFI\BOOT\BOOTX64.EFI = pvhboot.efi -> the
+#                      newest loader entry's PVH ELF
+#   os-firstboot       the same boot runs pvhboot-test-firstboot: GRUB for
+#                      EFI and BIOS installed on the running system,
+#                      update-grub, firmware boot entries (then power off)
+#   os-grub-efi        OVMF -> GRUB (its firmware boot entry, BootNext) ->
+#                      update-grub's pvhboot entry -> multiboot2 pvhboot.elf
+#   os-uefi-entry      OVMF -> pvhboot.efi from its firmware boot entry
+#   os-grub-bios       SeaBIOS -> grub-pc -> the pvhboot entry -> pvhboot.elf
+# Each boot must show systemd's root mounted read-write (the image's marker
+# unit) and the kernel the path should have started. The disk is used with
+# snapshot=on: the cached image never changes.
+set -u
+# shellcheck source=tests/os/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+T=$BOOT_TMP/os
+mkdir -p "$T"
+status=0
+make -C "$BOOT_ROOT" --no-print-directory -s all >&2 || {
+	tap_not_ok os "build failed" "$BOOT_LOG_DIR"
+	exit 1
+}
+if ! os_image; then
+	tap_not_ok os-image "scripts/mkdebian-image.sh failed" "$BOOT_ROOT/cache"
+	exit 1
+fi
+newest=$(echo "$KERNELS" | tr ' ' '\n' | sed '/^$/d' | sort -V | tail -n1)
+LOGIN='login:'
+
+# os_judge NAME LOG KERNEL [PATTERN...]: the login prompt reached, the
+# marker says root=rw and the expected kernel, and each PATTERN is in LOG.
+os_judge() {
+	local name=$1 log=$2 kernel=$3 marker p
+	shift 3
+	if [ "$OS_RC" != 0 ]; then
+		tap_not_ok "$name" "no login prompt: $(boot_rc_meaning "$OS_RC")" "$log"
+		return 1
+	fi
+	marker=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-TEST: ') || {
+		tap_not_ok "$name" "login prompt but no PVHBOOT-TEST marker line" "$log"
+		return 1
+	}
+	case $marker in
+	*"root=rw "*) ;;
+	*)
+		tap_not_ok "$name" "root not read-write: $marker" "$log"
+		return 1
+		;;
+	esac
+	case $marker in
+	*"kernel=$kernel "*) ;;
+	*)
+		tap_not_ok "$name" "want kernel $kernel: $marker" "$log"
+		return 1
+		;;
+	esac
+	for p in "$@"; do
+		if ! tr -d '\r' <"$log" | grep -aq -- "$p"; then
+			tap_not_ok "$name" "no '$p' on the console" "$log"
+			return 1
+		fi
+	done
+	tap_ok "$name" "login prompt in $(printf '%.0f' "$OS_SECONDS") s, root rw, $kernel"
+}
+
+disk_args() { echo "-drive if=virtio,format=raw,snapshot=on,file=$1"; }
+
+# (a) The removable path, fresh variables: OVMF finds BOOTX64.EFI.
+log=$BOOT_LOG_DIR/os-uefi-removable.log
+cp "$OS_OVMF_VARS" "$T/removable.vars.fd"
+# shellcheck disable=SC2046
+os_boot os-uefi-removable 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/removable.vars.fd") \
+	$(disk_args "$OS_IMG/disk.img")
+os_judge os-uefi-removable "$log" "$newest" 'pvhboot: kernel ' || status=1
+
+# GRUB installed from the running system (cached with the image).
+log=$BOOT_LOG_DIR/os-firstboot.log
+if os_grub_image "$log"; then
+	tap_ok os-firstboot "GRUB EFI + BIOS installed, update-grub run, boot entries set"
+	g=$OS_IMG/grub
+
+	# (b) GRUB EFI, started once through BootNext.
+	log=$BOOT_LOG_DIR/os-grub-efi.log
+	cp "$g/vars.fd" "$T/entries.vars.fd"
+	# shellcheck disable=SC2046
+	os_boot os-grub-efi 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/entries.vars.fd") \
+		$(disk_args "$g/disk.img")
+	os_judge os-grub-efi "$log" "$newest" 'EFI\\debian\\grubx64.efi' 'pvhboot: kernel ' || status=1
+
+	# (a) pvhboot.efi from its firmware boot entry: the variables after (b),
+	# where BootNext is used up and the boot order puts pvhboot first.
+	log=$BOOT_LOG_DIR/os-uefi-entry.log
+	# shellcheck disable=SC2046
+	os_boot os-uefi-entry 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/entries.vars.fd") \
+		$(disk_args "$g/disk.img")
+	os_judge os-uefi-entry "$log" "$newest" 'EFI\\pvhboot\\pvhboot.efi' 'pvhboot: kernel ' || status=1
+
+	# (c) GRUB BIOS: SeaBIOS, grub-pc's boot.img and core.img, same grub.cfg.
+	log=$BOOT_LOG_DIR/os-grub-bios.log
+	# shellcheck disable=SC2046
+	os_boot os-grub-bios 900 "$log" "$LOGIN" -- -M pc $(disk_args "$g/disk.img")
+	os_judge os-grub-bios "$log" "$newest" 'GRUB' 'pvhboot: kernel ' || status=1
+else
+	tap_not_ok os-firstboot "the first boot did not install GRUB and power off" "$log"
+	status=1
+fi
+exit $status

@@ -1,0 +1,89 @@
+# shellcheck shell=bash
+# lib.sh - helpers of the Debian system tests (tests/os/*.sh source it, and
+# bench/debian-bench.sh): boot the image built by scripts/mkdebian-image.sh
+# in QEMU until a line appears on the serial console, then stop it.
+#
+#   os_boot NAME TIMEOUT_S LOG PATTERN -- QEMU_ARGS...   # sets OS_RC, OS_SECONDS
+#
+# QEMU runs as every boot test runs it (tests/boot/lib.sh): -nodefaults
+# -display none -serial stdio -no-reboot -net none, isa-debug-exit, inside
+# timeout. OS_RC: 0 when PATTERN appeared (QEMU is then stopped), else
+# non-zero (124: timeout); with an empty PATTERN, QEMU's status (0: the
+# guest powered off). OS_SECONDS: from QEMU's start to the pattern or exit.
+# os_ovmf_args VARS: OVMF's read-only code and the given per-run vars copy.
+
+# shellcheck source=tests/boot/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../boot/lib.sh"
+OS_OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
+OS_OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd
+OS_MEM=${OS_MEM:-1024}
+
+os_boot() {
+	local name=$1 timeout_s=$2 log=$3 pattern=$4 pid t0 now rc
+	shift 5
+	mkdir -p "$(dirname "$log")"
+	printf '%s\n' "# $name (timeout ${timeout_s}s, until /$pattern/)" "$QEMU -nodefaults -display none -serial stdio -no-reboot -net none -m $OS_MEM -accel $ACCEL $*" >"$log.cmd"
+	: >"$log"
+	t0=$(date +%s.%N)
+	timeout -k 1 --foreground "$timeout_s" \
+		"$QEMU" -nodefaults -display none -serial stdio -no-reboot -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-m "$OS_MEM" -accel "$ACCEL" "$@" </dev/null >"$log" 2>"$log.stderr" &
+	pid=$!
+	OS_RC=
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -n "$pattern" ] && tr -d '\r' <"$log" | grep -aqE "$pattern"; then
+			now=$(date +%s.%N)
+			OS_SECONDS=$(echo "$now - $t0" | bc)
+			kill "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			OS_RC=0
+			return 0
+		fi
+		sleep 0.5
+	done
+	wait "$pid"
+	rc=$?
+	OS_SECONDS=$(echo "$(date +%s.%N) - $t0" | bc)
+	OS_RC=$rc
+	if [ -n "$pattern" ]; then
+		if tr -d '\r' <"$log" | grep -aqE "$pattern"; then OS_RC=0; elif [ "$rc" = 0 ]; then OS_RC=1; fi
+	fi
+	return 0
+}
+
+os_ovmf_args() {
+	echo "-drive if=pflash,format=raw,unit=0,readonly=on,file=$OS_OVMF_CODE -drive if=pflash,format=raw,unit=1,file=$1"
+}
+
+# os_image: builds (or finds in the cache) the image; sets OS_IMG (its
+# directory) and sources its layout.env. Returns 1 if the build failed.
+os_image() {
+	OS_IMG=$("$BOOT_ROOT/scripts/mkdebian-image.sh" | tail -n1) || return 1
+	[ -s "$OS_IMG/disk.img" ] || return 1
+	# shellcheck source=/dev/null
+	. "$OS_IMG/layout.env"
+}
+
+# os_grub_image LOG: the image after its first boot (through OVMF and
+# pvhboot.efi from the removable path), in which pvhboot-test-firstboot
+# installed GRUB for EFI and BIOS and the firmware boot entries, then
+# powered off: $OS_IMG/grub/disk.img and the OVMF variables it wrote,
+# $OS_IMG/grub/vars.fd (boot order: pvhboot, GRUB; BootNext: GRUB). Cached.
+os_grub_image() {
+	local log=$1 g=$OS_IMG/grub
+	[ -s "$g/disk.img" ] && [ -s "$g/vars.fd" ] && return 0
+	rm -rf "$g.new" && mkdir -p "$g.new"
+	cp --sparse=always "$OS_IMG/disk.img" "$g.new/disk.img"
+	: >"$g.new/trigger"
+	mcopy -i "$g.new/disk.img@@$ESP_OFFSET" "$g.new/trigger" ::/pvhboot-firstboot
+	cp "$OS_OVMF_VARS" "$g.new/vars.fd"
+	# shellcheck disable=SC2046 # os_ovmf_args gives several words
+	os_boot firstboot 900 "$log" "" -- -M pc $(os_ovmf_args "$g.new/vars.fd") \
+		-drive if=virtio,format=raw,file="$g.new/disk.img"
+	if [ "$OS_RC" != 0 ] || ! tr -d '\r' <"$log" | grep -aq 'PVHBOOT-FIRSTBOOT: done'; then
+		return 1
+	fi
+	rm -f "$g.new/trigger"
+	rm -rf "$g" && mv "$g.new" "$g"
+}
