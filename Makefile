@@ -53,6 +53,10 @@ EFI64_CFLAGS := $(COMMON) $(WARN) -m64 -O2 -ffreestanding -nostdinc -isystem $(G
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -DGNU_EFI_USE_MS_ABI \
 	-fno-delete-null-pointer-checks
 EFI64_ASFLAGS := -m64 -Isrc -isystem $(B)/include -MMD -MP -D__ASSEMBLY__
+# TOOL_CFLAGS / TOOL_LDFLAGS: the distribution's flags for the host tools only
+# (debian/rules passes dpkg-buildflags' hardening flags here).
+TOOL_CFLAGS  ?=
+TOOL_LDFLAGS ?=
 HOST_CFLAGS := $(COMMON) $(WARN) -O2 -D_GNU_SOURCE
 SAN_CFLAGS  := $(COMMON) $(WARN) -O1 -D_GNU_SOURCE -DTEST_DIR='"$(CURDIR)/tests/unit"' -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -107,6 +111,9 @@ help:
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
 	@echo '  make xen         fetch Debian 12'"'"'s Xen 4.17 hypervisor into cache/xen/'
 	@echo '  make deps        apt-get install what the build and tests need'
+	@echo '  make deb         build/deb/pvhboot_VERSION_amd64.deb (Debian package: images, tools, hooks)'
+	@echo '  make check-deb   build the package and test it: lintian, contents, hooks on a scratch root'
+	@echo '  make install     PREFIX=/usr DESTDIR=DIR: images, tools, hooks, man pages (other distributions)'
 	@echo '  make clean       remove build/'
 	@echo 'Images: build/pvhboot.elf (multiboot1/2 + PVH), build/pvhboot-pvh.elf (PVH only),'
 	@echo '        build/pvhboot.efi (UEFI), build/pvh-testguest.elf (conformance guest).'
@@ -154,7 +161,7 @@ $(B)/efi64/%.o: %.S | $(XEN_LINK)
 
 $(B)/host/%.o: %.c | $(XEN_LINK)
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(EXTRA) -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) $(TOOL_CFLAGS) $(EXTRA) -c $< -o $@
 
 $(B)/san/%.o: %.c | $(XEN_LINK)
 	$(call msg,CCSAN,$@)
@@ -199,11 +206,11 @@ $(B)/pvhboot.efi: $(B)/pvhboot-efi.so
 # --- host tools --------------------------------------------------------------------
 $(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $^
+	$(Q)$(CC) $(TOOL_LDFLAGS) -o $@ $^
 
 $(B)/pvh-bundle: $(call host,src/tools/pvh-bundle.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $^
+	$(Q)$(CC) $(TOOL_LDFLAGS) -o $@ $^
 
 # --- tests ---------------------------------------------------------------------------
 $(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
@@ -285,7 +292,58 @@ bench: $(B)/bench/stamp $(B)/bench/pvhboot.elf $(B)/bench/pvhboot-pvh.elf $(B)/p
 	$(B)/pvhboot-pvh.elf $(B)/pvhboot.efi $(B)/pvh-bundle
 	$(Q)bench/bench.sh $(BENCH_ARGS)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# --- install and the Debian package ---------------------------------------------
+# make install PREFIX=/usr DESTDIR=DIR: images, tools, pvhboot-install, the
+# kernel and initramfs hooks, the GRUB script, /etc/default/pvhboot, man pages.
+# Hooks and configuration go to SYSCONFDIR (/etc: where run-parts and
+# grub-mkconfig look, whatever PREFIX is). debian/rules calls this target.
+# make deb: build/deb/pvhboot_VERSION_amd64.deb (dpkg-buildpackage -b on a copy
+# of the tracked tree under build/deb/, as it writes into the parent directory).
+.PHONY: install deb check-deb
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+PKGLIBDIR  := $(PREFIX)/lib/pvhboot
+MAN_PAGES  := $(sort $(wildcard man/*.[1-8]))
+PKG_SCRIPTS := pkg/pvhboot-install pkg/hooks/kernel-postinst pkg/hooks/kernel-postrm \
+	pkg/hooks/initramfs-post-update pkg/grub/25_pvhboot
+# The installed scripts learn where the images and pvhboot-install live.
+pkg_subst = sed -e 's|@PKGLIBDIR@|$(PKGLIBDIR)|g' -e 's|@SBINDIR@|$(PREFIX)/sbin|g' \
+	-e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+install: $(TOOLS) $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvhboot.efi
+	install -d $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+	  $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d \
+	  $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d $(DESTDIR)$(SYSCONFDIR)/grub.d \
+	  $(DESTDIR)$(SYSCONFDIR)/default
+	install -m 644 $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvhboot.efi $(DESTDIR)$(PKGLIBDIR)/
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	$(pkg_subst) pkg/pvhboot-install >$(DESTDIR)$(PREFIX)/sbin/pvhboot-install
+	$(pkg_subst) pkg/hooks/kernel-postinst >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-pvhboot
+	$(pkg_subst) pkg/hooks/kernel-postrm >$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-pvhboot
+	$(pkg_subst) pkg/hooks/initramfs-post-update >$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/pvhboot
+	$(pkg_subst) pkg/grub/25_pvhboot >$(DESTDIR)$(SYSCONFDIR)/grub.d/25_pvhboot
+	chmod 755 $(DESTDIR)$(PREFIX)/sbin/pvhboot-install $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/zz-pvhboot \
+	  $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-pvhboot \
+	  $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/pvhboot $(DESTDIR)$(SYSCONFDIR)/grub.d/25_pvhboot
+	install -m 644 pkg/default/pvhboot $(DESTDIR)$(SYSCONFDIR)/default/pvhboot
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && \
+	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+DEB_SRC     := $(B)/deb/pvhboot-src
+deb:
+	$(Q)rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
+	$(Q)git ls-files -co --exclude-standard -z | grep -zv '^cache' | xargs -0 cp --parents -t $(DEB_SRC)
+	$(call msg,DPKG,$(B)/deb/pvhboot_$(DEB_VERSION)_amd64.deb)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	  { tail -30 ../build.log; echo "make deb: failed, see $(B)/deb/build.log"; exit 1; }
+	$(Q)ls $(B)/deb/pvhboot_$(DEB_VERSION)_amd64.deb
+
+# The package's tests (tests/pkg/package.sh: build, lintian, contents, hooks
+# on a scratch root, GRUB script); also run by tests/run-all.sh.
+check-deb: deb all
+	$(Q)tests/pkg/package.sh
 
 # --- the Debian system test (make check-os; not part of check: it builds a
 # Debian image with mmdebstrap, about a minute with the packages cached, and
@@ -296,3 +354,6 @@ debian-image: all
 
 check-os: deps all
 	$(Q)tests/os/debian.sh
+
+# (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
