@@ -22,7 +22,6 @@
 #                  3  root       rest    (8300, ext4, on virtio-blk: /dev/vda3)
 #   layout.env   shell variables: ROOT_UUID, ESP_UUID, KERNELS (versions, oldest
 #                first), CMDLINE, partition offsets in bytes (ESP_OFFSET, ...)
-#   build.log    the mmdebstrap run
 # The ESP holds \EFI\BOOT\BOOTX64.EFI (pvhboot.efi), /loader/loader.conf,
 # /loader/entries/*.conf (Boot Loader Specification type 1) and each
 # kernel's PVH ELF and initrd next to its entry. Root: no password (the
@@ -47,7 +46,7 @@ suite=bookworm
 # What the system needs (minbase has no init, no kernel); GRUB as binaries
 # only: grub-pc and grub-efi-amd64 conflict, their -bin packages do not.
 pkgs="systemd systemd-sysv udev kmod $kernel_pkg initramfs-tools zstd e2fsprogs
-dosfstools efibootmgr grub-efi-amd64-bin grub-pc-bin grub2-common gzip"
+dosfstools efibootmgr grub-efi-amd64-bin grub-pc-bin grub2-common gzip xz-utils"
 pkgs=$(echo $pkgs | tr ' ' ,)
 
 die() {
@@ -68,7 +67,11 @@ fi
 
 deb=$(ls "$top"/build/deb/pvhboot_*_amd64.deb 2>/dev/null | sort -V | tail -n1 || true)
 if [ -n "$deb" ]; then
-	inputs_hash=$(sha256sum "$deb" | cut -c1-16)
+	# The package's content, not the .deb file: its build is not bit for bit
+	# reproducible (archive dates), its files are.
+	inputs_hash=$({ dpkg-deb --fsys-tarfile "$deb" | tar -xO; dpkg-deb --ctrl-tarfile "$deb" | tar -xO; } |
+		sha256sum | cut -c1-16)
+	dpkg-deb -c "$deb" | grep -q '/usr/bin/pvh-extract$' || inputs_hash=$inputs_hash-$(cat "$top/scripts/extract-vmlinux.sh" "$top/scripts/pvh-extract-interim.sh" | sha256sum | cut -c1-8)
 else
 	make -C "$top" --no-print-directory -s build/pvhboot.efi build/pvhboot.elf >&2
 	inputs_hash=$(cat "$top/build/pvhboot.efi" "$top/build/pvhboot.elf" "$top/scripts/extract-vmlinux.sh" |
@@ -108,24 +111,39 @@ hooks=(
 	--setup-hook="sync-in $debs /var/cache/apt/archives/"
 	# Before the kernel's postinst: the command line the hooks read, the fstab.
 	--essential-hook="mkdir -p \"\$1\"/etc/kernel \"\$1\"/boot/efi && echo '$cmdline' > \"\$1\"/etc/kernel/cmdline"
-	--essential-hook="printf 'UUID=$root_uuid / ext4 errors=remount-ro 0 1\nUUID=$esp_uuid /boot/efi vfat umask=0077 0 1\n' > \"\$1\"/etc/fstab"
+	# (The ESP waits 10 min for its device, not systemd's 90 s: under TCG on
+	# a loaded machine udev's coldplug alone can take longer.)
+	--essential-hook="printf 'UUID=$root_uuid / ext4 errors=remount-ro 0 1\nUUID=$esp_uuid /boot/efi vfat umask=0077,x-systemd.device-timeout=600 0 1\n' > \"\$1\"/etc/fstab"
 	--customize-hook="\"$top/scripts/debian-image-setup.sh\" \"\$1\""
 )
 if [ -n "$deb" ]; then
+	if ! dpkg-deb -c "$deb" | grep -q '/usr/bin/pvh-extract$'; then
+		# Until the package carries pvh-extract: the same job, see
+		# scripts/pvh-extract-interim.sh.
+		hooks+=(
+			--customize-hook="mkdir -p \"\$1\"/usr/local/lib/pvhboot-test"
+			--customize-hook="copy-in $top/scripts/extract-vmlinux.sh $top/scripts/pvh-extract-interim.sh /usr/local/lib/pvhboot-test"
+			--customize-hook="ln -sf /usr/local/lib/pvhboot-test/pvh-extract-interim.sh \"\$1\"/usr/local/bin/pvh-extract"
+		)
+	fi
 	hooks+=(
 		--customize-hook="copy-in $deb /tmp"
 		--customize-hook="chroot \"\$1\" dpkg -i /tmp/$(basename "$deb")"
-		--customize-hook="chroot \"\$1\" pvhboot-install --esp-path=/boot/efi --no-variables --removable"
+		# The administrator's choice: pvhboot's GRUB entry as the default.
+		--customize-hook="sed -i 's/^PVHBOOT_GRUB_DEFAULT=.*/PVHBOOT_GRUB_DEFAULT=true/' \"\$1\"/etc/default/pvhboot"
+		--customize-hook="chroot \"\$1\" pvhboot-install --esp-path=/boot/efi --no-variables --removable install"
 	)
 fi
 hooks+=(
 	--customize-hook="chroot \"\$1\" apt-get install -y $second_kernel"
+	--customize-hook='rm -f "$1"/tmp/pvhboot_*.deb'
 	--customize-hook="sync-out /var/cache/apt/archives $debs"
 	--customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb'
 )
-# stdin: the sources; apt's progress goes to the terminal and the log.
+# stdin: the sources. mmdebstrap's output, apt's progress bars included,
+# goes straight to the terminal (they need a terminal to show).
 mmdebstrap --variant=minbase --include="$pkgs" "${hooks[@]}" \
-	"$suite" "$root" - <"$sources" 2>&1 | tee "$work/build.log" >&2
+	"$suite" "$root" - <"$sources" >&2
 
 kernels=$(cd "$root/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//' | sort -V | tr '\n' ' ')
 [ -n "$kernels" ] || die "no kernel in $root/boot"
@@ -223,6 +241,6 @@ PVHBOOT_DEB='$(basename "${deb:-none}")'
 EOF
 rm -rf "$out"
 mkdir -p "$out"
-mv "$disk" "$work/layout.env" "$work/build.log" "$out/"
+mv "$disk" "$work/layout.env" "$out/"
 echo "mkdebian-image: done: $out/disk.img ($(du -h "$out/disk.img" | cut -f1) used), kernels: $kernels" >&2
 echo "$out"

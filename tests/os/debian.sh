@@ -106,6 +106,45 @@ if os_grub_image "$log"; then
 	# shellcheck disable=SC2046
 	os_boot os-grub-bios 900 "$log" "$LOGIN" -- -M pc $(disk_args "$g/disk.img")
 	os_judge os-grub-bios "$log" "$newest" 'GRUB' 'pvhboot: kernel ' || status=1
+
+	# The newest kernel removed with apt on the running system: its loader
+	# entry, its ELF and its GRUB entries go; the next boot, through
+	# pvhboot.efi's firmware boot entry, starts the older kernel.
+	older=$(echo "$KERNELS" | tr ' ' '\n' | sed '/^$/d' | sort -V | tail -n2 | head -n1)
+	log=$BOOT_LOG_DIR/os-kernel-remove.log
+	cp --sparse=always "$g/disk.img" "$T/removed.img"
+	cp "$T/entries.vars.fd" "$T/removed.vars.fd"
+	if ! os_run_script os-kernel-remove "$log" "$T/removed.img" "$T/removed.vars.fd" \
+		"$BOOT_ROOT/tests/os/guest/kernel-remove.sh"; then
+		tap_not_ok os-kernel-remove "the removal script did not run to its end" "$log"
+		status=1
+	else
+		esp=$(tr -d '\r' <"$log" | sed -n 's/^PVHBOOT-KERNELS: esp=//p' | tail -n1)
+		grub=$(tr -d '\r' <"$log" | sed -n "s/^PVHBOOT-KERNELS: \\(grub-removed=.*\\)/\\1/p" | tail -n1)
+		elf=$(tr -d '\r' <"$log" | sed -n 's/^PVHBOOT-KERNELS: elf=//p' | tail -n1)
+		case "$esp|$elf" in
+		*"$newest"*) problem="$newest still listed" ;;
+		*"$older"*"|"*"$older"*) problem= ;;
+		*) problem="$older missing" ;;
+		esac
+		case $grub in
+		grub-removed=0\ grub-pvhboot=0) problem=${problem:-"no pvhboot entry left in grub.cfg"} ;;
+		grub-removed=0\ *) ;;
+		*) problem=${problem:-"grub.cfg still lists $newest"} ;;
+		esac
+		if [ -z "$problem" ]; then
+			tap_ok os-kernel-remove "ESP: $esp; $grub"
+		else
+			tap_not_ok os-kernel-remove "$problem: ESP: $esp; ELF: $elf; $grub" "$log"
+			status=1
+		fi
+		log=$BOOT_LOG_DIR/os-kernel-removed-boot.log
+		# shellcheck disable=SC2046
+		os_boot os-kernel-removed-boot 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/removed.vars.fd") \
+			$(disk_args "$T/removed.img")
+		os_judge os-kernel-removed-boot "$log" "$older" 'EFI\\pvhboot\\pvhboot.efi' || status=1
+	fi
+	rm -f "$T/removed.img"
 else
 	tap_not_ok os-firstboot "the first boot did not install GRUB and power off" "$log"
 	status=1

@@ -65,25 +65,33 @@ os_image() {
 	. "$OS_IMG/layout.env"
 }
 
-# os_grub_image LOG: the image after its first boot (through OVMF and
-# pvhboot.efi from the removable path), in which pvhboot-test-firstboot
-# installed GRUB for EFI and BIOS and the firmware boot entries, then
-# powered off: $OS_IMG/grub/disk.img and the OVMF variables it wrote,
+# os_run_script NAME LOG DISK VARS SCRIPT: boot DISK (changed for good)
+# through OVMF with VARS (changed too) once, with SCRIPT on its ESP: the
+# image's pvhboot-test-run.service runs it, then powers off. Returns 0 if
+# the script ran and exited 0 (its "PVHBOOT-RUN: exit 0" line) and the
+# guest powered off.
+os_run_script() {
+	local name=$1 log=$2 disk=$3 vars=$4 script=$5
+	mcopy -o -i "$disk@@$ESP_OFFSET" "$script" ::/pvhboot-run.sh || return 1
+	# shellcheck disable=SC2046 # os_ovmf_args gives several words
+	os_boot "$name" 900 "$log" "" -- -M pc $(os_ovmf_args "$vars") \
+		-drive if=virtio,format=raw,file="$disk"
+	[ "$OS_RC" = 0 ] && tr -d '\r' <"$log" | grep -aq 'PVHBOOT-RUN: exit 0'
+}
+
+# os_grub_image LOG: the image after one boot (OVMF, pvhboot.efi from the
+# removable path) that ran tests/os/guest/firstboot.sh: GRUB installed for
+# EFI and BIOS, update-grub run, the firmware boot entries made:
+# $OS_IMG/grub/disk.img and the OVMF variables it wrote,
 # $OS_IMG/grub/vars.fd (boot order: pvhboot, GRUB; BootNext: GRUB). Cached.
 os_grub_image() {
 	local log=$1 g=$OS_IMG/grub
 	[ -s "$g/disk.img" ] && [ -s "$g/vars.fd" ] && return 0
 	rm -rf "$g.new" && mkdir -p "$g.new"
 	cp --sparse=always "$OS_IMG/disk.img" "$g.new/disk.img"
-	: >"$g.new/trigger"
-	mcopy -i "$g.new/disk.img@@$ESP_OFFSET" "$g.new/trigger" ::/pvhboot-firstboot
 	cp "$OS_OVMF_VARS" "$g.new/vars.fd"
-	# shellcheck disable=SC2046 # os_ovmf_args gives several words
-	os_boot firstboot 900 "$log" "" -- -M pc $(os_ovmf_args "$g.new/vars.fd") \
-		-drive if=virtio,format=raw,file="$g.new/disk.img"
-	if [ "$OS_RC" != 0 ] || ! tr -d '\r' <"$log" | grep -aq 'PVHBOOT-FIRSTBOOT: done'; then
-		return 1
-	fi
-	rm -f "$g.new/trigger"
+	os_run_script firstboot "$log" "$g.new/disk.img" "$g.new/vars.fd" \
+		"$BOOT_ROOT/tests/os/guest/firstboot.sh" || return 1
+	tr -d '\r' <"$log" | grep -aq 'PVHBOOT-FIRSTBOOT: done' || return 1
 	rm -rf "$g" && mv "$g.new" "$g"
 }
