@@ -15,7 +15,7 @@
 # <= 0.6 x ovmf-grub-stub's.
 #
 #   bench/debian-bench.sh [--runs N] [--out DIR]     (default 3, build/bench/debian)
-# Output: DIR/results.md, DIR/runs.csv, DIR/logs/. A missed goal prints MISS
+# Output: DIR/results.md, DIR/runs.csv, DIR/chart.png (gnuplot), DIR/logs/. A missed goal prints MISS
 # and never fails the script.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -146,4 +146,27 @@ read -r ref_first _ <<<"$(stats ovmf-grub-stub 3)"
 	echo
 	echo "Goal: ovmf-pvhboot to \"Linux version\" <= 0.6 x ovmf-grub-stub: $x, $v."
 } >"$out/results.md"
+if command -v gnuplot >/dev/null; then
+	for c in $cases; do
+		read -r fm _ <<<"$(stats "$c" 3)"
+		read -r lm _ <<<"$(stats "$c" 4)"
+		[ "$fm" = - ] || echo "$c $fm $lm"
+	done >"$work/chart.dat"
+	[ -s "$work/chart.dat" ] && gnuplot <<EOF 2>"$work/gnuplot.log" || say "gnuplot failed: see $work/gnuplot.log"
+set terminal pngcairo size 900,480 font "sans,9"
+set output "$out/chart.png"
+set title "Debian 12 image ($newest) to its login prompt, median of $runs runs (QEMU $ACCEL)"
+set ylabel "seconds from QEMU start"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -20 scale 0
+set key top left
+set grid ytics
+set yrange [0:*]
+plot "$work/chart.dat" using 2:xtic(1) title '"Linux version" line' lc rgb "#8fb3d9", \
+     "" using 3 title 'login prompt' lc rgb "#1f5f9f"
+EOF
+fi
 cat "$out/results.md"

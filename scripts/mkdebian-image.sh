@@ -123,7 +123,8 @@ if [ -n "$deb" ]; then
 		hooks+=(
 			--customize-hook="mkdir -p \"\$1\"/usr/local/lib/pvhboot-test"
 			--customize-hook="copy-in $top/scripts/extract-vmlinux.sh $top/scripts/pvh-extract-interim.sh /usr/local/lib/pvhboot-test"
-			--customize-hook="ln -sf /usr/local/lib/pvhboot-test/pvh-extract-interim.sh \"\$1\"/usr/local/bin/pvh-extract"
+			# /usr/bin: kernel hooks run with a PATH that has no /usr/local.
+			--customize-hook="ln -sf /usr/local/lib/pvhboot-test/pvh-extract-interim.sh \"\$1\"/usr/bin/pvh-extract"
 		)
 	fi
 	hooks+=(

@@ -2,7 +2,7 @@
 # pvh-extract-interim.sh [-q] [--gzip] -o OUT IMAGE - what the package's
 # hooks call pvh-extract for, done by extract-vmlinux.sh (beside this file)
 # with Debian's decompressors. scripts/mkdebian-image.sh installs it in the
-# test image as /usr/local/bin/pvh-extract only while the package carries
+# test image as /usr/bin/pvh-extract only while the package carries
 # no pvh-extract of its own. Exit status 2 when no ELF came out.
 set -eu
 gz=

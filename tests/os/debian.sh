@@ -91,7 +91,7 @@ if os_grub_image "$log"; then
 	# shellcheck disable=SC2046
 	os_boot os-grub-efi 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/entries.vars.fd") \
 		$(disk_args "$g/disk.img")
-	os_judge os-grub-efi "$log" "$newest" 'EFI\\debian\\grubx64.efi' 'pvhboot: kernel ' || status=1
+	os_judge os-grub-efi "$log" "$newest" 'EFI\\debian\\grubx64.efi' 'Loading pvhboot and Linux' 'pvhboot: kernel ' || status=1
 
 	# (a) pvhboot.efi from its firmware boot entry: the variables after (b),
 	# where BootNext is used up and the boot order puts pvhboot first.
@@ -105,7 +105,7 @@ if os_grub_image "$log"; then
 	log=$BOOT_LOG_DIR/os-grub-bios.log
 	# shellcheck disable=SC2046
 	os_boot os-grub-bios 900 "$log" "$LOGIN" -- -M pc $(disk_args "$g/disk.img")
-	os_judge os-grub-bios "$log" "$newest" 'GRUB' 'pvhboot: kernel ' || status=1
+	os_judge os-grub-bios "$log" "$newest" 'Loading pvhboot and Linux' 'pvhboot: kernel ' || status=1
 
 	# The newest kernel removed with apt on the running system: its loader
 	# entry, its ELF and its GRUB entries go; the next boot, through
