@@ -346,13 +346,16 @@ check-deb: deb all
 	$(Q)tests/pkg/package.sh
 
 # --- the Debian system test (make check-os; not part of check: it builds a
-# Debian image with mmdebstrap, about a minute with the packages cached, and
-# boots it about five times to the login prompt) --------------------------------
+# Debian image with mmdebstrap, minutes even with the packages cached, and
+# boots it seven times to the login prompt or a power-off) ------------------------
+# The image installs build/deb/pvhboot_*.deb, so both build the package first.
 .PHONY: check-os debian-image
 debian-image: all
+	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)scripts/mkdebian-image.sh
 
 check-os: deps all
+	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)tests/os/debian.sh
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
