@@ -90,7 +90,7 @@ LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
 CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
 
 IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvhboot.efi
-TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle
+TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle $(B)/pvh-extract
 
 .PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel xen help clean lint layering
 all: $(TOOLS) $(IMAGES) layering
@@ -117,7 +117,7 @@ help:
 	@echo '  make clean       remove build/'
 	@echo 'Images: build/pvhboot.elf (multiboot1/2 + PVH), build/pvhboot-pvh.elf (PVH only),'
 	@echo '        build/pvhboot.efi (UEFI), build/pvh-testguest.elf (conformance guest).'
-	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle.'
+	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle, build/pvh-extract (the PVH ELF out of a bzImage).'
 	@echo 'Scripts: scripts/fetch-kernel.sh, fetch-xen.sh, mkinitramfs.sh, mkesp.sh, mkgrub-iso.sh,'
 	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README).'
 	@echo 'Variables: V=1 shows commands.'
@@ -212,6 +212,19 @@ $(B)/pvh-bundle: $(call host,src/tools/pvh-bundle.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(TOOL_LDFLAGS) -o $@ $^
 
+# pvh-extract: the PVH ELF out of a bzImage. It links Debian's decompression
+# libraries (the loader decompresses nothing); the probe says what to install.
+EXTRACT_LIBS := -llzma -llz4 -lzstd -lz -lbz2
+EXTRACT_HDRS := lzma.h lz4.h zstd.h zlib.h bzlib.h
+.PHONY: extract-libs
+extract-libs:
+	@for h in $(EXTRACT_HDRS); do test -f /usr/include/$$h || { echo "error: /usr/include/$$h missing: \
+	  apt-get install liblzma-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev (or make deps)"; exit 1; }; done
+$(B)/host/src/tools/pvh-extract.o $(B)/host/src/tools/decompress.o: | extract-libs
+$(B)/pvh-extract: $(call host,src/tools/pvh-extract.c src/tools/decompress.c $(CORE_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^ $(EXTRACT_LIBS)
+
 # --- tests ---------------------------------------------------------------------------
 $(B)/unit-tests: $(call san,$(UNIT_SRCS) $(CORE_SRCS) $(LOADER_PURE))
 	$(call msg,LINK,$@)
@@ -224,7 +237,8 @@ $(B)/fuzz-replay-%: $(call san,tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(CO
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^
 
-unit: $(B)/unit-tests
+# The tools too: test_inspect.c and test_extract.c run them.
+unit: $(B)/unit-tests $(TOOLS)
 	$(Q)PVH_TEST_VMLINUX=$(CURDIR)/cache/kernel/vmlinux $(B)/unit-tests
 
 # One target's inputs: committed seeds, generated seeds, kept crashes. The
@@ -246,9 +260,13 @@ lint:
 boot-tests: all
 	$(Q)tests/boot/run.sh
 
+# Besides the default kernel, two more of Debian's for the tests that need
+# another kind: 6.12 (zstd payload, relocatable), cloud (lz4 payload).
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/fetch-kernel.sh || echo "check: the kernel could not be fetched; its tests will say so"
+	$(Q)for v in 6.12 cloud; do scripts/fetch-kernel-variant.sh $$v || \
+	  echo "check: the $$v kernel could not be fetched; its tests will say so"; done
 	$(Q)tests/run-all.sh
 
 demo: deps

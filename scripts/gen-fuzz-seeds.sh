@@ -1,7 +1,9 @@
 #!/bin/sh
 # gen-fuzz-seeds.sh - write seed inputs for the ELF fuzz target
 # (tests/fuzz/fuzz_elf.c) into build/fuzz-corpus/elf/ (or the directory given
-# as $1). Run by hand or before `make fuzz` / `make fuzz-replay`.
+# as $1), and for the bzImage target (tests/fuzz/fuzz_bzimage.c) into the
+# sibling directory bzimage/. Run by hand or before `make fuzz` /
+# `make fuzz-replay`.
 #
 # Seeds:
 #   hand-*      tiny ELF32/ELF64 PVH images built here byte by byte, and
@@ -13,6 +15,15 @@
 #               first 4 KiB, a "mini" kernel (headers + the real notes, load
 #               segments emptied), and truncated copies.
 #   guest-*     build/pvh-testguest.elf when present, whole and truncated.
+# bzImage seeds:
+#   hand-*      1 KiB of setup (setup_sects 1) and a small payload for each
+#               compression's magic, with the size trailer; variants (setup_sects
+#               0, protocol 2.07, payload past the end, a wrapping length, an
+#               lz4 stream with a bad block) and truncations. The ones in
+#               tests/fuzz/corpus/bzimage/ are copies of these.
+#   real-*      each cached Debian vmlinuz (cache/kernel*/vmlinuz): its setup
+#               and the first 4 KiB of its payload, as cut (the header points
+#               past the end) and with payload_length patched to fit.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -236,3 +247,75 @@ if [ -s "$guest" ]; then
 fi
 
 echo "gen-fuzz-seeds: $(ls "$out" | wc -l) seeds in $out"
+
+# --- bzImages --------------------------------------------------------------------
+bzout=$(dirname "$out")/bzimage
+mkdir -p "$bzout"
+
+# mk_bz FILE MAGIC_OCTAL: setup_sects 1 (the 32-bit code at 0x400), boot
+# protocol 2.15, kernel_version "6.1.0-seed (seed@pvhboot) #1" at 0x300, a
+# 64-byte payload at 0x410 (payload_offset 0x10) starting with the magic and
+# ending in the size trailer (0x1000), then 16 bytes of padding.
+mk_bz() {
+	head -c $((0x410 + 64 + 16)) /dev/zero > "$1"
+	le "$1" $((0x1f1)) 1 1
+	le "$1" $((0x1fe)) 2 $((0xaa55))
+	printf 'HdrS' | dd of="$1" bs=1 seek=$((0x202)) conv=notrunc status=none
+	le "$1" $((0x206)) 2 $((0x20f))
+	le "$1" $((0x20e)) 2 $((0x100))
+	le "$1" $((0x211)) 1 1
+	le "$1" $((0x248)) 4 $((0x10))
+	le "$1" $((0x24c)) 4 64
+	le "$1" $((0x260)) 4 $((0x100000))
+	printf '6.1.0-seed (seed@pvhboot) #1\000' | dd of="$1" bs=1 seek=$((0x300)) conv=notrunc status=none
+	printf "$2" | dd of="$1" bs=1 seek=$((0x410)) conv=notrunc status=none
+	le "$1" $((0x410 + 60)) 4 $((0x1000))
+}
+
+mk_bz "$bzout/hand-gzip" '\037\213\010'
+mk_bz "$bzout/hand-bzip2" 'BZh9'
+mk_bz "$bzout/hand-lzma" '\135\000\000\200\000'
+mk_bz "$bzout/hand-xz" '\375\067\172\130\132\000'
+mk_bz "$bzout/hand-lzo" '\211\114\132\117'
+mk_bz "$bzout/hand-zstd" '\050\265\057\375'
+mk_bz "$bzout/hand-none" '\177ELF'
+mk_bz "$bzout/hand-unknown" 'JUNK'
+# lz4 legacy: magic, a 10-byte block, the magic again, a 34-byte block, trailer.
+mk_bz "$tmp/bz" '\002\041\114\030'
+le "$tmp/bz" $((0x414)) 4 10
+le "$tmp/bz" $((0x422)) 4 $((0x184c2102))
+le "$tmp/bz" $((0x426)) 4 34
+cp "$tmp/bz" "$bzout/hand-lz4"
+cp "$tmp/bz" "$tmp/x"; le "$tmp/x" $((0x426)) 4 35
+cp "$tmp/x" "$bzout/hand-lz4-block-past-end"
+cp "$tmp/bz" "$tmp/x"; le "$tmp/x" $((0x426)) 4 $((0x7fffffff))
+cp "$tmp/x" "$bzout/hand-lz4-block-huge"
+cp "$tmp/bz" "$tmp/x"; le "$tmp/x" $((0x24c)) 4 63
+cp "$tmp/x" "$bzout/hand-lz4-stray"
+cp "$bzout/hand-xz" "$tmp/x"; le "$tmp/x" $((0x1f1)) 1 0
+cp "$tmp/x" "$bzout/hand-setup-sects0"
+cp "$bzout/hand-xz" "$tmp/x"; le "$tmp/x" $((0x206)) 2 $((0x207))
+cp "$tmp/x" "$bzout/hand-protocol207"
+cp "$bzout/hand-xz" "$tmp/x"; le "$tmp/x" $((0x248)) 4 $((0x1000))
+cp "$tmp/x" "$bzout/hand-offset-past-end"
+cp "$bzout/hand-xz" "$tmp/x"; le "$tmp/x" $((0x24c)) 4 $((0xfffffff8))
+cp "$tmp/x" "$bzout/hand-length-wraps"
+cp "$bzout/hand-xz" "$tmp/x"; le "$tmp/x" $((0x20e)) 2 $((0x300))
+cp "$tmp/x" "$bzout/hand-version-outside-setup"
+for n in 0 $((0x1f0)) $((0x204)) $((0x24f)) $((0x250)) $((0x420)) $((0x44f)); do
+	head -c "$n" "$bzout/hand-xz" > "$bzout/hand-xz-cut$n"
+done
+
+for v in "$top"/cache/kernel*/vmlinuz; do
+	[ -s "$v" ] || continue
+	name=$(basename "$(dirname "$v")")
+	sects=$(rd "$v" $((0x1f1)) 1)
+	[ "$sects" = 0 ] && sects=4
+	poff=$(rd "$v" $((0x248)) 4)
+	start=$(((sects + 1) * 512 + poff))
+	head -c $((start + 4096)) "$v" > "$bzout/real-$name-cut"
+	cp "$bzout/real-$name-cut" "$tmp/x"
+	le "$tmp/x" $((0x24c)) 4 4096
+	cp "$tmp/x" "$bzout/real-$name-fit"
+done
+echo "gen-fuzz-seeds: $(ls "$bzout" | wc -l) seeds in $bzout"

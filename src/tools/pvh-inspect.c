@@ -1,22 +1,28 @@
 /*
  * pvh-inspect - host tool: tells whether ELF files are bootable as PVH and
  * shows what a loader would see (class, machine, PVH entry, reloc note, load
- * segments, Xen notes, image span), as text or JSON. Run by hand, by the boot
- * tests and by tests/unit/test_inspect.c. All reading is elf_parse()'s; this
- * file only loads files and formats the result.
+ * segments, Xen notes, image span), as text or JSON; a bzImage (what
+ * distributions install) it names, with the way to extract its ELF. Run by
+ * hand, by the boot tests and by tests/unit/test_inspect.c. All reading is
+ * elf_parse()'s and bzimage_parse()'s; this file only loads files and
+ * formats the result.
  *
- * Exit status: the highest over the files of 0 (PVH), 1 (valid ELF, no PVH
- * entry), 2 (unreadable or malformed; one line on stderr).
+ * Exit status over the files: 0 all PVH; else 2 if any is unreadable or
+ * malformed (one line on stderr), else 1 if any is an ELF without a PVH
+ * entry, else 3 (bzImages: not an ELF, extractable with pvh-extract).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "elf/bzimage.h"
 #include "elf/elf.h"
 #include "xen/xen_abi.h"
 
 #define INSPECT_USAGE_ERROR 2
+/* A bzImage: not bootable as it is, its payload may be (pvh-extract). */
+#define INSPECT_BZIMAGE 3
 
 static void usage(FILE *out)
 {
@@ -25,7 +31,9 @@ static void usage(FILE *out)
 	      "Reads each ELF kernel and reports whether it can be started as a PVH\n"
 	      "kernel (Xen note XEN_ELFNOTE_PHYS32_ENTRY inside an executable load\n"
 	      "segment), with its class, machine, entry, PHYS32_RELOC note, load\n"
-	      "segments (placed by p_paddr), Xen notes and image span.\n"
+	      "segments (placed by p_paddr), Xen notes and image span. A bzImage\n"
+	      "(/boot/vmlinuz-*) is not an ELF: its boot protocol and payload are\n"
+	      "shown, and how to extract the PVH kernel from it (pvh-extract).\n"
 	      "\n"
 	      "  --json   print one JSON object per file, one per line (JSON Lines):\n"
 	      "           file, status (\"pvh\", \"no_pvh\", \"error\"), class (32/64),\n"
@@ -33,15 +41,18 @@ static void usage(FILE *out)
 	      "           pvh_entry_size, reloc ({align,min,max} or null), segments\n"
 	      "           [{index,paddr,vaddr,filesz,memsz,offset,align,flags}],\n"
 	      "           notes [{type,name,descsz,value,hex}], notes_from_sections,\n"
-	      "           span ({start,end} or null), error (string or null).\n"
+	      "           span ({start,end} or null), bzimage (null, or for a bzImage:\n"
+	      "           {protocol (\"2.15\"), compression, payload_offset,\n"
+	      "           payload_length, kernel_version}), error (string or null).\n"
 	      "           Numbers are decimal JSON numbers; a note's value is a string\n"
 	      "           for text notes (GUEST_OS, ...), a number for 1/2/4/8-byte\n"
 	      "           descriptors, else null.\n"
 	      "  --help   this text\n"
 	      "\n"
-	      "Exit status: 0 every file is PVH-bootable; otherwise the highest of\n"
-	      "1 (valid ELF without a PVH entry) and 2 (unreadable or malformed: one\n"
-	      "line \"pvh-inspect: FILE: elf: ...\" on stderr).\n",
+	      "Exit status: 0 every file is PVH-bootable; otherwise 2 if any file is\n"
+	      "unreadable or malformed (one line \"pvh-inspect: FILE: elf: ...\" on\n"
+	      "stderr), else 1 if any is a valid ELF without a PVH entry, else 3 (a\n"
+	      "bzImage: extract its ELF with pvh-extract, then inspect that).\n",
 	      out);
 }
 
@@ -210,14 +221,17 @@ static void json_hex(const uint8_t *p, uint32_t n)
 	putchar('"');
 }
 
+/* bz: a bzImage's header (then img is NULL and st is ELF_BAD), or NULL. */
 static void print_json(const char *path, const uint8_t *file, enum elf_status st,
-		       const struct elf_image *img, const char *error)
+		       const struct elf_image *img, const struct bzimage_info *bz,
+		       const char *error)
 {
 	bool parsed = st != ELF_BAD;
 
 	fputs("{\"file\":", stdout);
 	json_str(path);
-	printf(",\"status\":\"%s\"", st == ELF_PVH ? "pvh" : st == ELF_NO_PVH ? "no_pvh" : "error");
+	printf(",\"status\":\"%s\"", bz ? "bzimage" : st == ELF_PVH ? "pvh"
+					    : st == ELF_NO_PVH ? "no_pvh" : "error");
 	if (img && img->elf_class) {
 		printf(",\"class\":%u,\"machine\":", img->elf_class);
 		json_str(machine_name(img->machine));
@@ -281,6 +295,16 @@ static void print_json(const char *path, const uint8_t *file, enum elf_status st
 		       (unsigned long long)img->span_end);
 	else
 		fputs(",\"span\":null", stdout);
+	if (bz) {
+		printf(",\"bzimage\":{\"protocol\":\"%u.%02u\",\"compression\":\"%s\","
+		       "\"payload_offset\":%llu,\"payload_length\":%llu,\"kernel_version\":",
+		       (unsigned)bz->protocol >> 8, bz->protocol & 0xffu, bzimage_comp_name(bz->comp),
+		       (unsigned long long)bz->payload_offset, (unsigned long long)bz->payload_length);
+		json_str(bz->version);
+		putchar('}');
+	} else {
+		fputs(",\"bzimage\":null", stdout);
+	}
 	fputs(",\"error\":", stdout);
 	if (error)
 		json_str(error);
@@ -349,6 +373,54 @@ static void print_text(const char *path, const uint8_t *file, enum elf_status st
 	printf("  status: %s\n", st == ELF_PVH ? "PVH-bootable" : "not PVH-bootable");
 }
 
+/* path as one shell word, for a command line to copy. */
+static void print_shell_word(const char *path)
+{
+	bool plain = *path != '\0';
+
+	for (const char *c = path; *c; c++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+-=:,@%", *c))
+			plain = false;
+	if (plain) {
+		fputs(path, stdout);
+		return;
+	}
+	putchar('\'');
+	for (const char *c = path; *c; c++)
+		fputs(*c == '\'' ? "'\\''" : (char[]){ *c, '\0' }, stdout);
+	putchar('\'');
+}
+
+/* A bzImage: what it is and how to get the ELF out. */
+static int inspect_bzimage(const char *path, const uint8_t *file, size_t size, bool json)
+{
+	struct bzimage_info bz;
+	struct err err;
+
+	err_clear(&err);
+	if (bzimage_parse(&bz, file, size, &err)) {
+		fprintf(stderr, "pvh-inspect: %s: %s\n", path, err.msg);
+		if (json)
+			print_json(path, NULL, ELF_BAD, NULL, NULL, err.msg);
+		else
+			print_text(path, NULL, ELF_BAD, NULL, err.msg);
+		return ELF_BAD;
+	}
+	if (json) {
+		print_json(path, NULL, ELF_BAD, NULL, &bz, NULL);
+		return INSPECT_BZIMAGE;
+	}
+	printf("%s: bzImage (boot protocol %u.%02u, %s payload of %llu bytes): not an ELF; "
+	       "extract the PVH kernel with: pvh-extract -o vmlinux ", path,
+	       (unsigned)bz.protocol >> 8, bz.protocol & 0xffu, bzimage_comp_name(bz.comp),
+	       (unsigned long long)bz.payload_length);
+	print_shell_word(path);
+	putchar('\n');
+	if (bz.version[0])
+		printf("  kernel_version: %s\n", bz.version);
+	return INSPECT_BZIMAGE;
+}
+
 static int inspect(const char *path, bool json)
 {
 	static struct elf_image img;
@@ -363,20 +435,34 @@ static int inspect(const char *path, bool json)
 		snprintf(error, sizeof(error), "cannot read: %s", strerror(errno));
 		fprintf(stderr, "pvh-inspect: %s: %s\n", path, error);
 		if (json)
-			print_json(path, NULL, ELF_BAD, NULL, error);
+			print_json(path, NULL, ELF_BAD, NULL, NULL, error);
 		else
 			print_text(path, NULL, ELF_BAD, NULL, error);
 		return ELF_BAD;
+	}
+	/* Not an ELF but a Linux boot image: say so rather than "bad magic". */
+	if (!(size >= 4 && bzimage_comp_of(file, size) == BZIMAGE_COMP_NONE) &&
+	    bzimage_detect(file, size)) {
+		int bst = inspect_bzimage(path, file, size, json);
+
+		free(file);
+		return bst;
 	}
 	st = elf_parse(&img, file, size, &err);
 	if (st == ELF_BAD)
 		fprintf(stderr, "pvh-inspect: %s: %s\n", path, err.msg);
 	if (json)
-		print_json(path, file, st, &img, st == ELF_BAD ? err.msg : NULL);
+		print_json(path, file, st, &img, NULL, st == ELF_BAD ? err.msg : NULL);
 	else
 		print_text(path, file, st, &img, err.msg);
 	free(file);
 	return st;
+}
+
+/* How bad a file's status is, for the exit status over all files. */
+static int status_rank(int st)
+{
+	return st == ELF_PVH ? 0 : st == INSPECT_BZIMAGE ? 1 : st == ELF_NO_PVH ? 2 : 3;
 }
 
 int main(int argc, char **argv)
@@ -406,7 +492,7 @@ int main(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		int st = inspect(argv[i], json);
 
-		if (st > status)
+		if (status_rank(st) > status_rank(status))
 			status = st;
 		if (!json && i + 1 < argc)
 			putchar('\n');

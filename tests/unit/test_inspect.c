@@ -1,8 +1,9 @@
 /*
  * test_inspect.c - runs the built host tool build/pvh-inspect (or
- * $PVH_INSPECT) on images from elf_builder.c and checks its exit statuses,
- * its one-line stderr report and the keys and values of its JSON. Skipped
- * when the tool has not been built (make build/pvh-inspect).
+ * $PVH_INSPECT) on images from elf_builder.c and bzimage_builder.c and
+ * checks its exit statuses, its one-line stderr report and the keys and
+ * values of its JSON. Skipped when the tool has not been built (make
+ * build/pvh-inspect).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bzimage_builder.h"
 #include "elf_builder.h"
 
 static struct eb b;
@@ -121,6 +123,74 @@ Test(elf_inspect, json_and_exit_codes)
 	cr_assert_eq(run("--help"), 0);
 	cr_assert(strstr(out, "--json"), "%s", out);
 
+	unlink(good);
+	unlink(nopvh);
+	unlink(bad);
+	unlink(errpath);
+}
+
+/* A bzImage is named, with the command that extracts its ELF; status 3. */
+Test(elf_inspect, bzimage)
+{
+	char bz[] = "/tmp/pvh-inspect-bz-XXXXXX", broken[] = "/tmp/pvh-inspect-bzbad-XXXXXX",
+	     good[] = "/tmp/pvh-inspect-good-XXXXXX", nopvh[] = "/tmp/pvh-inspect-nopvh-XXXXXX",
+	     bad[] = "/tmp/pvh-inspect-bad-XXXXXX", args[512], want[1024];
+	static const uint8_t xz[] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x01, 0x02 };
+	struct bzb z;
+
+	tool();
+	cr_assert_geq(mkstemp(errpath), 0);
+	cr_assert_geq(mkstemp(bz), 0);
+	cr_assert_geq(mkstemp(broken), 0);
+	cr_assert_geq(mkstemp(good), 0);
+	cr_assert_geq(mkstemp(nopvh), 0);
+	cr_assert_geq(mkstemp(bad), 0);
+	bzb_make_trailer(&z, xz, sizeof(xz), 0x4000);
+	cr_assert(bzb_write_file(&z, bz));
+	bzb_set(&z, 0x24c, 4, 0x1000); /* the payload now runs past the end */
+	cr_assert(bzb_write_file(&z, broken));
+	bzb_free(&z);
+	image(8, 0x100004, good);
+	image(8, 0x100004, nopvh);
+	b.buf[EB_DATA + 20 + 8] = 17;
+	cr_assert(eb_write_file(&b, nopvh));
+	image(2, 0x100004, bad);
+
+	cr_assert_eq(run(bz), 3, "%s", errtext);
+	snprintf(want, sizeof(want), "%s: bzImage (boot protocol 2.15, xz payload of 12 bytes): not "
+				     "an ELF; extract the PVH kernel with: pvh-extract -o vmlinux %s\n"
+				     "  kernel_version: " BZB_VERSION "\n", bz, bz);
+	cr_assert_str_eq(out, want);
+	cr_assert_str_eq(errtext, "");
+
+	snprintf(args, sizeof(args), "--json %s", bz);
+	cr_assert_eq(run(args), 3);
+	cr_assert(strstr(out, "\"status\":\"bzimage\",\"class\":null"), "%s", out);
+	cr_assert(strstr(out, "\"bzimage\":{\"protocol\":\"2.15\",\"compression\":\"xz\","
+			      "\"payload_offset\":1040,\"payload_length\":12,\"kernel_version\":\""
+			      BZB_VERSION "\"},\"error\":null}\n"), "%s", out);
+	snprintf(args, sizeof(args), "--json %s", good);
+	cr_assert_eq(run(args), 0);
+	cr_assert(strstr(out, "\"bzimage\":null,\"error\":null}"), "%s", out);
+
+	/* A broken one is an error like a broken ELF, with the header's words. */
+	cr_assert_eq(run(broken), 2);
+	snprintf(want, sizeof(want), "pvh-inspect: %s: bzimage: payload_offset 0x10 + payload_length "
+				     "0x1000: payload ends at 0x1410, beyond file size 0x42c\n", broken);
+	cr_assert_str_eq(errtext, want);
+
+	/* Over several files: error, then no PVH, then bzImage, then PVH. */
+	snprintf(args, sizeof(args), "%s %s", good, bz);
+	cr_assert_eq(run(args), 3);
+	snprintf(args, sizeof(args), "%s %s", bz, nopvh);
+	cr_assert_eq(run(args), 1);
+	snprintf(args, sizeof(args), "%s %s %s", bad, bz, nopvh);
+	cr_assert_eq(run(args), 2);
+	snprintf(args, sizeof(args), "%s %s", bz, broken);
+	cr_assert_eq(run(args), 2);
+
+	unlink(bz);
+	unlink(broken);
 	unlink(good);
 	unlink(nopvh);
 	unlink(bad);
