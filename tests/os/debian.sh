@@ -72,12 +72,17 @@ os_judge() {
 disk_args() { echo "-drive if=virtio,format=raw,snapshot=on,file=$1"; }
 
 # (a) The removable path, fresh variables: OVMF finds BOOTX64.EFI.
-log=$BOOT_LOG_DIR/os-uefi-removable.log
-cp "$OS_OVMF_VARS" "$T/removable.vars.fd"
-# shellcheck disable=SC2046
-os_boot os-uefi-removable 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/removable.vars.fd") \
-	$(disk_args "$OS_IMG/disk.img")
-os_judge os-uefi-removable "$log" "$newest" 'pvhboot: kernel ' || status=1
+# (OS_SKIP="os-uefi-removable ..." leaves tests out, e.g. when re-running.)
+if [[ " ${OS_SKIP:-} " == *" os-uefi-removable "* ]]; then
+	echo "ok - os-uefi-removable # SKIP OS_SKIP"
+else
+	log=$BOOT_LOG_DIR/os-uefi-removable.log
+	cp "$OS_OVMF_VARS" "$T/removable.vars.fd"
+	# shellcheck disable=SC2046
+	os_boot os-uefi-removable 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/removable.vars.fd") \
+		$(disk_args "$OS_IMG/disk.img")
+	os_judge os-uefi-removable "$log" "$newest" 'pvhboot: kernel ' || status=1
+fi
 
 # GRUB installed from the running system (cached with the image).
 log=$BOOT_LOG_DIR/os-firstboot.log
@@ -85,21 +90,16 @@ if os_grub_image "$log"; then
 	tap_ok os-firstboot "GRUB EFI + BIOS installed, update-grub run, boot entries set"
 	g=$OS_IMG/grub
 
-	# (b) GRUB EFI, started once through BootNext.
+	# (b) GRUB EFI (its grubx64.efi on the removable path).
 	log=$BOOT_LOG_DIR/os-grub-efi.log
-	cp "$g/vars.fd" "$T/entries.vars.fd"
+	cp "$OS_OVMF_VARS" "$T/grub-efi.vars.fd"
 	# shellcheck disable=SC2046
-	os_boot os-grub-efi 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/entries.vars.fd") \
-		$(disk_args "$g/disk.img")
-	os_judge os-grub-efi "$log" "$newest" 'EFI\\debian\\grubx64.efi' 'Loading pvhboot and Linux' 'pvhboot: kernel ' || status=1
+	os_boot os-grub-efi 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/grub-efi.vars.fd") \
+		$(disk_args "$g/disk-grub-efi.img")
+	os_judge os-grub-efi "$log" "$newest" 'Loading pvhboot and Linux' 'pvhboot: kernel ' || status=1
 
-	# (a) pvhboot.efi from its firmware boot entry: the variables after (b),
-	# where BootNext is used up and the boot order puts pvhboot first.
-	log=$BOOT_LOG_DIR/os-uefi-entry.log
-	# shellcheck disable=SC2046
-	os_boot os-uefi-entry 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/entries.vars.fd") \
-		$(disk_args "$g/disk.img")
-	os_judge os-uefi-entry "$log" "$newest" 'EFI\\pvhboot\\pvhboot.efi' 'pvhboot: kernel ' || status=1
+	# (a) from a firmware boot entry: not made, see tests/os/guest/firstboot.sh.
+	echo "ok - os-uefi-entry # SKIP Linux booted through PVH has no efivars: no boot entry can be written from it"
 
 	# (c) GRUB BIOS: SeaBIOS, grub-pc's boot.img and core.img, same grub.cfg.
 	log=$BOOT_LOG_DIR/os-grub-bios.log
@@ -109,11 +109,11 @@ if os_grub_image "$log"; then
 
 	# The newest kernel removed with apt on the running system: its loader
 	# entry, its ELF and its GRUB entries go; the next boot, through
-	# pvhboot.efi's firmware boot entry, starts the older kernel.
+	# pvhboot.efi (removable path), starts the older kernel.
 	older=$(echo "$KERNELS" | tr ' ' '\n' | sed '/^$/d' | sort -V | tail -n2 | head -n1)
 	log=$BOOT_LOG_DIR/os-kernel-remove.log
 	cp --sparse=always "$g/disk.img" "$T/removed.img"
-	cp "$T/entries.vars.fd" "$T/removed.vars.fd"
+	cp "$OS_OVMF_VARS" "$T/removed.vars.fd"
 	if ! os_run_script os-kernel-remove "$log" "$T/removed.img" "$T/removed.vars.fd" \
 		"$BOOT_ROOT/tests/os/guest/kernel-remove.sh"; then
 		tap_not_ok os-kernel-remove "the removal script did not run to its end" "$log"
@@ -142,7 +142,7 @@ if os_grub_image "$log"; then
 		# shellcheck disable=SC2046
 		os_boot os-kernel-removed-boot 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/removed.vars.fd") \
 			$(disk_args "$T/removed.img")
-		os_judge os-kernel-removed-boot "$log" "$older" 'EFI\\pvhboot\\pvhboot.efi' || status=1
+		os_judge os-kernel-removed-boot "$log" "$older" 'pvhboot: kernel ' || status=1
 	fi
 	rm -f "$T/removed.img"
 else

@@ -81,9 +81,9 @@ os_run_script() {
 
 # os_grub_image LOG: the image after one boot (OVMF, pvhboot.efi from the
 # removable path) that ran tests/os/guest/firstboot.sh: GRUB installed for
-# EFI and BIOS, update-grub run, the firmware boot entries made:
-# $OS_IMG/grub/disk.img and the OVMF variables it wrote,
-# $OS_IMG/grub/vars.fd (boot order: pvhboot, GRUB; BootNext: GRUB). Cached.
+# EFI and BIOS, update-grub run:
+# $OS_IMG/grub/disk.img (pvhboot.efi still the removable-path loader) and
+# $OS_IMG/grub/disk-grub-efi.img (GRUB's grubx64.efi there instead). Cached.
 os_grub_image() {
 	local log=$1 g=$OS_IMG/grub
 	[ -s "$g/disk.img" ] && [ -s "$g/vars.fd" ] && return 0
@@ -93,5 +93,10 @@ os_grub_image() {
 	os_run_script firstboot "$log" "$g.new/disk.img" "$g.new/vars.fd" \
 		"$BOOT_ROOT/tests/os/guest/firstboot.sh" || return 1
 	tr -d '\r' <"$log" | grep -aq 'PVHBOOT-FIRSTBOOT: done' || return 1
+	# GRUB as the removable-path loader (what grub-install --removable
+	# writes), on a second copy: its core image finds /boot/grub by UUID.
+	cp --sparse=always "$g.new/disk.img" "$g.new/disk-grub-efi.img"
+	mcopy -o -i "$g.new/disk-grub-efi.img@@$ESP_OFFSET" "::/EFI/debian/grubx64.efi" "$g.new/grubx64.efi" &&
+		mcopy -o -i "$g.new/disk-grub-efi.img@@$ESP_OFFSET" "$g.new/grubx64.efi" ::/EFI/BOOT/BOOTX64.EFI || return 1
 	rm -rf "$g" && mv "$g.new" "$g"
 }
