@@ -6,7 +6,7 @@
 # newest kernel (Debian's 6.12), 1 GiB, pc, OVMF read-only code with a fresh
 # per-run copy of its variables, disk with snapshot=on:
 #   ovmf-pvhboot     OVMF, \EFI\BOOT\BOOTX64.EFI = pvhboot.efi, PVH ELF
-#   ovmf-grub-stub   OVMF, GRUB (its boot entry), Debian's 10_linux entry:
+#   ovmf-grub-stub   OVMF, GRUB (as BOOTX64.EFI), Debian's 10_linux entry:
 #                    vmlinuz as EFI stub (Debian's default path)
 #   ovmf-sdboot-stub OVMF, systemd-boot (Debian's systemd-boot-efi) from a
 #                    second small ESP disk booted first, vmlinuz as EFI stub
@@ -48,8 +48,8 @@ newest=$(echo "$KERNELS" | tr ' ' '\n' | sed '/^$/d' | sort -V | tail -n1)
 stub=$OS_IMG/grub-stub
 if ! [ -s "$stub/disk.img" ]; then
 	rm -rf "$stub.new" && mkdir -p "$stub.new"
-	cp --sparse=always "$g/disk.img" "$stub.new/disk.img"
-	cp "$g/vars.fd" "$stub.new/vars.fd"
+	cp --sparse=always "$g/disk-grub-efi.img" "$stub.new/disk.img"
+	cp "$OS_OVMF_VARS" "$stub.new/vars.fd"
 	cat >"$work/stub-default.sh" <<'EOF'
 sed -i 's/^PVHBOOT_GRUB_DEFAULT=.*/PVHBOOT_GRUB_DEFAULT=false/' /etc/default/pvhboot
 update-grub
@@ -92,8 +92,8 @@ run_case() { # CASE ROUND
 	local -a q
 	case $c in
 	ovmf-pvhboot) cp "$OS_OVMF_VARS" "$vars"; disk=$g/disk.img ;;
-	ovmf-grub-stub) cp "$stub/vars.fd" "$vars"; disk=$stub/disk.img ;; # BootNext: GRUB
-	ovmf-grub-pvhboot) cp "$g/vars.fd" "$vars"; disk=$g/disk.img ;;    # BootNext: GRUB
+	ovmf-grub-stub) cp "$OS_OVMF_VARS" "$vars"; disk=$stub/disk.img ;;         # GRUB as BOOTX64.EFI
+	ovmf-grub-pvhboot) cp "$OS_OVMF_VARS" "$vars"; disk=$g/disk-grub-efi.img ;; # GRUB as BOOTX64.EFI
 	ovmf-sdboot-stub) cp "$OS_OVMF_VARS" "$vars"; disk=$g/disk.img ;;
 	esac
 	# shellcheck disable=SC2207
