@@ -5,13 +5,16 @@
 # a user has (make check-os):
 #   os-uefi-removable  OVMF -> \EFI\BOOT\BOOTX64.EFI = pvhboot.efi -> the
 #                      newest loader entry's PVH ELF
-#   os-firstboot       the same boot runs pvhboot-test-firstboot: GRUB for
-#                      EFI and BIOS installed on the running system,
-#                      update-grub, firmware boot entries (then power off)
-#   os-grub-efi        OVMF -> GRUB (its firmware boot entry, BootNext) ->
+#   os-firstboot       a boot that runs tests/os/guest/firstboot.sh: GRUB for
+#                      EFI and BIOS installed on the running system and
+#                      update-grub (then power off; cached)
+#   os-grub-efi        OVMF -> GRUB (grubx64.efi as BOOTX64.EFI) ->
 #                      update-grub's pvhboot entry -> multiboot2 pvhboot.elf
-#   os-uefi-entry      OVMF -> pvhboot.efi from its firmware boot entry
+#   os-uefi-entry      skipped: no firmware boot entry can be written from
+#                      a Linux started through PVH (no efivars)
 #   os-grub-bios       SeaBIOS -> grub-pc -> the pvhboot entry -> pvhboot.elf
+#   os-kernel-remove   apt-get remove of the newest kernel: its entries go
+#   os-kernel-removed-boot  the next boot starts the older kernel
 # Each boot must show systemd's root mounted read-write (the image's marker
 # unit) and the kernel the path should have started. The disk is used with
 # snapshot=on: the cached image never changes.
@@ -87,7 +90,7 @@ fi
 # GRUB installed from the running system (cached with the image).
 log=$BOOT_LOG_DIR/os-firstboot.log
 if os_grub_image "$log"; then
-	tap_ok os-firstboot "GRUB EFI + BIOS installed, update-grub run, boot entries set"
+	tap_ok os-firstboot "GRUB EFI + BIOS installed and update-grub run on the booted system"
 	g=$OS_IMG/grub
 
 	# (b) GRUB EFI (its grubx64.efi on the removable path).
