@@ -112,6 +112,8 @@ help:
 	@echo '  make fuzz-replay replay the seed corpus and tests/fuzz/regress under ASan+UBSan'
 	@echo '  make lint        cppcheck and clang-tidy over src/ and tests/'
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
+	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS'
+	@echo '  make debian-image  build (or find cached) that image: cache/image-*/disk.img, layout.env'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
 	@echo '  make xen         fetch Debian 12'"'"'s Xen 4.17 hypervisor into cache/xen/'
@@ -386,6 +388,19 @@ deb:
 # part of make check through tests/boot/run.sh.
 check-deb: all
 	$(Q)bash tests/boot/package.sh
+
+# --- the Debian system test (make check-os; not part of check: it builds a
+# Debian image with mmdebstrap, minutes even with the packages cached, and
+# boots it seven times to the login prompt or a power-off) ------------------------
+# The image installs build/deb/pvhboot_*.deb, so both build the package first.
+.PHONY: check-os debian-image
+debian-image: all
+	$(Q)$(MAKE) --no-print-directory deb
+	$(Q)scripts/mkdebian-image.sh
+
+check-os: deps all
+	$(Q)$(MAKE) --no-print-directory deb
+	$(Q)tests/os/debian.sh
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

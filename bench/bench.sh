@@ -415,4 +415,12 @@ fi
 cat "$report"
 echo
 say "wrote $report, $out/runs.csv, $out/loader.csv${out:+, $out/chart.png}; logs in $logs"
+
+# --- the Debian system row group (bench/debian-bench.sh, its own table and
+# chart in $out/debian): a real Debian image to its login prompt.
+# BENCH_DEBIAN=0 skips it (it builds the image as root, and boots are long).
+if [ "${BENCH_DEBIAN:-1}" = 1 ]; then
+	echo
+	"$top/bench/debian-bench.sh" --runs "$runs" --out "$out/debian" || say "the Debian row group failed"
+fi
 exit 0

@@ -8,6 +8,7 @@ qemu-system-x86 grub-pc-bin grub-common xorriso mtools cpio xz-utils
 busybox-static ovmf gnu-efi clang llvm libclang-rt-14-dev zstd lz4
 cppcheck clang-tidy"
 PKGS="$PKGS dosfstools gdisk mtools" # disk images for the GPT/FAT reader tests (mkfs.vfat, sgdisk, mcopy)
+PKGS="$PKGS mmdebstrap e2fsprogs gdisk dosfstools grub-efi-amd64-bin systemd-boot-efi bc" # the Debian image test (make check-os) and its bench
 PKGS="$PKGS liblzma-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev bzip2" # pvh-extract's decompressors; bzip2 for its tests
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian shellcheck efibootmgr" # make deb, its lintian and shellcheck tests; pvhboot-install registers boot entries
 

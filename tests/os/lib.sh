@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# lib.sh - helpers of the Debian system tests (tests/os/*.sh source it, and
+# bench/debian-bench.sh): boot the image built by scripts/mkdebian-image.sh
+# in QEMU until a line appears on the serial console, then stop it.
+#
+#   os_boot NAME TIMEOUT_S LOG PATTERN -- QEMU_ARGS...   # sets OS_RC, OS_SECONDS
+#
+# QEMU runs as every boot test runs it (tests/boot/lib.sh): -nodefaults
+# -display none -serial stdio -no-reboot -net none, isa-debug-exit, inside
+# timeout. OS_RC: 0 when PATTERN appeared (QEMU is then stopped), else
+# non-zero (124: timeout); with an empty PATTERN, QEMU's status (0: the
+# guest powered off). OS_SECONDS: from QEMU's start to the pattern or exit.
+# os_ovmf_args VARS: OVMF's read-only code and the given per-run vars copy.
+
+# shellcheck source=tests/boot/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../boot/lib.sh"
+OS_OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
+OS_OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd
+OS_MEM=${OS_MEM:-1024}
+
+os_boot() {
+	local name=$1 timeout_s=$2 log=$3 pattern=$4 pid t0 now rc
+	shift 5
+	mkdir -p "$(dirname "$log")"
+	printf '%s\n' "# $name (timeout ${timeout_s}s, until /$pattern/)" "$QEMU -nodefaults -display none -serial stdio -no-reboot -net none -m $OS_MEM -accel $ACCEL $*" >"$log.cmd"
+	: >"$log"
+	t0=$(date +%s.%N)
+	timeout -k 1 --foreground "$timeout_s" \
+		"$QEMU" -nodefaults -display none -serial stdio -no-reboot -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-m "$OS_MEM" -accel "$ACCEL" "$@" </dev/null >"$log" 2>"$log.stderr" &
+	pid=$!
+	OS_RC=
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -n "$pattern" ] && tr -d '\r' <"$log" | grep -aqE "$pattern"; then
+			now=$(date +%s.%N)
+			OS_SECONDS=$(echo "$now - $t0" | bc)
+			kill "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			OS_RC=0
+			return 0
+		fi
+		sleep 0.5
+	done
+	wait "$pid"
+	rc=$?
+	OS_SECONDS=$(echo "$(date +%s.%N) - $t0" | bc)
+	OS_RC=$rc
+	if [ -n "$pattern" ]; then
+		if tr -d '\r' <"$log" | grep -aqE "$pattern"; then OS_RC=0; elif [ "$rc" = 0 ]; then OS_RC=1; fi
+	fi
+	return 0
+}
+
+os_ovmf_args() {
+	echo "-drive if=pflash,format=raw,unit=0,readonly=on,file=$OS_OVMF_CODE -drive if=pflash,format=raw,unit=1,file=$1"
+}
+
+# os_image: builds (or finds in the cache) the image; sets OS_IMG (its
+# directory) and sources its layout.env. Returns 1 if the build failed.
+os_image() {
+	OS_IMG=$("$BOOT_ROOT/scripts/mkdebian-image.sh" | tail -n1) || return 1
+	[ -s "$OS_IMG/disk.img" ] || return 1
+	# shellcheck source=/dev/null
+	. "$OS_IMG/layout.env"
+}
+
+# os_run_script NAME LOG DISK VARS SCRIPT: boot DISK (changed for good)
+# through OVMF with VARS (changed too) once, with SCRIPT on its ESP: the
+# image's pvhboot-test-run.service runs it, then powers off. Returns 0 if
+# the script ran and exited 0 (its "PVHBOOT-RUN: exit 0" line) and the
+# guest powered off.
+os_run_script() {
+	local name=$1 log=$2 disk=$3 vars=$4 script=$5
+	mcopy -o -i "$disk@@$ESP_OFFSET" "$script" ::/pvhboot-run.sh || return 1
+	# shellcheck disable=SC2046 # os_ovmf_args gives several words
+	os_boot "$name" 900 "$log" "" -- -M pc $(os_ovmf_args "$vars") \
+		-drive if=virtio,format=raw,file="$disk"
+	[ "$OS_RC" = 0 ] && tr -d '\r' <"$log" | grep -aq 'PVHBOOT-RUN: exit 0'
+}
+
+# os_grub_image LOG: the image after one boot (OVMF, pvhboot.efi from the
+# removable path) that ran tests/os/guest/firstboot.sh: GRUB installed for
+# EFI and BIOS, update-grub run:
+# $OS_IMG/grub/disk.img (pvhboot.efi still the removable-path loader) and
+# $OS_IMG/grub/disk-grub-efi.img (GRUB's grubx64.efi there instead). Cached.
+os_grub_image() {
+	local log=$1 g=$OS_IMG/grub
+	[ -s "$g/disk.img" ] && [ -s "$g/vars.fd" ] && return 0
+	rm -rf "$g.new" && mkdir -p "$g.new"
+	cp --sparse=always "$OS_IMG/disk.img" "$g.new/disk.img"
+	cp "$OS_OVMF_VARS" "$g.new/vars.fd"
+	os_run_script firstboot "$log" "$g.new/disk.img" "$g.new/vars.fd" \
+		"$BOOT_ROOT/tests/os/guest/firstboot.sh" || return 1
+	tr -d '\r' <"$log" | grep -aq 'PVHBOOT-FIRSTBOOT: done' || return 1
+	# GRUB as the removable-path loader (what grub-install --removable
+	# writes), on a second copy: its core image finds /boot/grub by UUID.
+	cp --sparse=always "$g.new/disk.img" "$g.new/disk-grub-efi.img"
+	mcopy -o -i "$g.new/disk-grub-efi.img@@$ESP_OFFSET" "::/EFI/debian/grubx64.efi" "$g.new/grubx64.efi" &&
+		mcopy -o -i "$g.new/disk-grub-efi.img@@$ESP_OFFSET" "$g.new/grubx64.efi" ::/EFI/BOOT/BOOTX64.EFI || return 1
+	rm -rf "$g" && mv "$g.new" "$g"
+}
