@@ -3,8 +3,8 @@
  * fuzz_mb2.c, fuzz_pvh_info.c) share: the input bytes stand for physical
  * memory at LF_BASE, and a copy of their start also appears as the BIOS
  * area at 0xe0000 so the RSDP scan has something to find. A request that
- * parses is checked, then taken through boot_prepare(), si_build() and
- * handoff_fill() as the loader would; any broken promise aborts.
+ * parses is checked, then taken through boot_prepare() (and its re-fit),
+ * si_build() and handoff_fill() as the loader would; any broken promise aborts.
  * Header-only because each target links alone with replay_main.c.
  */
 #ifndef PVHBOOT_LOADER_FUZZ_H
@@ -114,6 +114,15 @@ static void lf_prepare(struct bootreq *req)
 	lf_check(bp.plan.handoff_addr + HANDOFF_AREA_SIZE <= 0x40000000);
 	if (req->have_rsdp_copy)
 		lf_check(bp.si.rsdp == bp.rsdp_copy_addr && bp.rsdp_copy_addr);
+	/* The re-fit UEFI runs after ExitBootServices, from an unchanged raw map: the same map. */
+	static struct memmap fitted;
+	uint64_t si_bytes = bp.si_bytes;
+	fitted = bp.map;
+	lf_check(boot_prepare_refit(&bp, req->raw, req->nraw, &err) == 0);
+	lf_check(bp.map.n == fitted.n && bp.si_bytes == si_bytes);
+	for (unsigned i = 0; i < fitted.n && i < bp.map.n; i++)
+		lf_check(bp.map.e[i].addr == fitted.e[i].addr && bp.map.e[i].size == fitted.e[i].size &&
+			 bp.map.e[i].type == fitted.e[i].type);
 	/* What the front end does next must not fail for a plan that succeeded. */
 	lf_check(handoff_fill(&block, (uint32_t)bp.plan.handoff_addr, &bp.plan, bp.entry,
 			      bp.plan.bootdata_addr, &err) == 0);

@@ -733,3 +733,174 @@ Test(prepare, fitting_keeps_modules_and_boot_data)
 							 bp.plan.bootdata_addr + bp.pin.bootdata_size }));
 	cr_assert(memmap_is_ram(&bp.map, (struct range){ KPADDR, KPADDR + 0x3000 }));
 }
+
+/*
+ * The UEFI front end's use of the common preparation: the plan made on a
+ * placement map of memory the loader owns (kernel destinations read in
+ * place, an initrd, a pool for boot data and hand-off), the firmware's
+ * fragmented map handed over. The initrd and the pool sit in the two
+ * smallest RAM entries of that map: the first a fit dropping RAM would take
+ * if it kept the kernel alone, as UEFI's own fitting once did.
+ */
+#define UEFI_INITRD 0x100000u /* island 0 */
+#define UEFI_POOL 0x109000u   /* island 1 */
+#define UEFI_SMALL 0x6000u    /* those two islands; the others are 0x8000 */
+#define UEFI_INITRD_SIZE 0x5000u
+
+static struct memmap uefi_placement;
+static struct memmap naive;
+static uint64_t uefi_seg_src[PLAN_MAX_SEGMENTS];
+
+/* 200 RAM islands of 0x8000 (two of UEFI_SMALL) split by reserved pages, then the kernel's RAM. */
+static void uefi_firmware_map(struct bootreq *r, bool pool_reserved)
+{
+	r->nraw = 0;
+	cr_assert_eq(bootreq_add_ram(r, 0, 0x9f000, 1, &err), 0);
+	for (unsigned i = 0; i < 200; i++) {
+		uint64_t at = 0x100000 + i * 0x9000ull;
+		uint32_t type = i == 1 && pool_reserved ? 2 : 1;
+		cr_assert_eq(bootreq_add_ram(r, at, i < 2 ? UEFI_SMALL : 0x8000, type, &err), 0);
+		cr_assert_eq(bootreq_add_ram(r, at + 0x8000, 0x1000, 2, &err), 0);
+	}
+	cr_assert_eq(bootreq_add_ram(r, KPADDR, PHYS_SIZE - KPADDR, 1, &err), 0);
+}
+
+static void uefi_setup(void)
+{
+	struct memmap_entry owned[3] = {
+		{ KPADDR, TEXT_SIZE + DATA_MEMSZ, 1 },
+		{ UEFI_INITRD, UEFI_INITRD_SIZE, 1 },
+		{ UEFI_POOL, UEFI_SMALL, 1 },
+	};
+
+	prepare_setup();
+	build_kernel(true);
+	bootreq_init(&req, "uefi");
+	uefi_firmware_map(&req, false);
+	memset(&bp, 0, sizeof(bp));
+	cr_assert_eq(elf_parse(&bp.elf, kernel_elf.buf, kernel_elf.size, &err), ELF_PVH, "%s", err.msg);
+	/* Read straight to their places, BSS zeroed, as efi_boot.c's load_segments does. */
+	for (unsigned i = 0; i < bp.elf.nsegments; i++) {
+		const struct elf_segment *s = &bp.elf.segments[i];
+		memcpy(phys + s->paddr, kernel_elf.buf + s->offset, s->filesz);
+		memset(phys + s->paddr + s->filesz, 0, s->memsz - s->filesz);
+		uefi_seg_src[i] = s->paddr;
+	}
+	fill(UEFI_INITRD, UEFI_INITRD_SIZE, 10);
+	req.nmodules = 1;
+	req.modules[0] = (struct bootreq_blob){ UEFI_INITRD, UEFI_INITRD_SIZE, phys + UEFI_INITRD,
+						"initrd.img", "" };
+	req.kernel.name = "vmlinux";
+	req.kernel.cmdline = "console=ttyS0";
+	cr_assert_eq(memmap_normalise(&uefi_placement, owned, 3, &err), 0, "%s", err.msg);
+}
+
+static const struct boot_place uefi_place = {
+	.handoff_size = 0x1000, .delta_given = true, .delta = 0,
+	.placement = &uefi_placement, .in_place_zeroed = true,
+};
+
+/* Everything placed lies in owned memory and is RAM in the handed-over map. */
+static void check_uefi_kept(void)
+{
+	struct range initrd = { bp.modules[0].addr, bp.modules[0].addr + UEFI_INITRD_SIZE };
+	struct range si = { bp.plan.bootdata_addr, bp.plan.bootdata_addr + bp.si_bytes };
+	struct range ho = { bp.plan.handoff_addr, bp.plan.handoff_addr + 0x1000 };
+	struct range kernel = { KPADDR, KPADDR + TEXT_SIZE + DATA_MEMSZ };
+
+	cr_assert_leq(bp.map.n, PVH_HANDOVER_MAX_MEMMAP);
+	cr_assert_eq(bp.modules[0].addr, UEFI_INITRD, "the initrd stays where it was read");
+	cr_assert(si.start >= UEFI_POOL && si.end <= UEFI_POOL + UEFI_SMALL, "start info in the pool");
+	cr_assert(ho.start >= UEFI_POOL && ho.end <= UEFI_POOL + UEFI_SMALL, "hand-off in the pool");
+	cr_assert(memmap_is_ram(&bp.map, initrd), "initrd RAM in the handed-over map");
+	cr_assert(memmap_is_ram(&bp.map, si), "start info RAM in the handed-over map");
+	cr_assert(memmap_is_ram(&bp.map, ho), "hand-off RAM in the handed-over map");
+	cr_assert(memmap_is_ram(&bp.map, kernel), "kernel RAM in the handed-over map");
+	cr_assert_eq(bp.si_bytes, si_size(&bp.si));
+	cr_assert_leq(bp.si_bytes, bp.pin.bootdata_size);
+}
+
+Test(prepare, uefi_placement_keeps_initrd_and_start_info)
+{
+	uefi_setup();
+	cr_assert_eq(boot_prepare_parsed(&bp, &req, uefi_seg_src, &uefi_place, &err), 0, "%s",
+		     err.msg);
+	check_uefi_kept();
+	cr_assert_eq(bp.entry, ENTRY);
+	/* Read in place, BSS zeroed: nothing to copy or zero, the bytes stay. */
+	cr_assert_eq(bp.plan.bytes_copied, 0);
+	cr_assert_eq(bp.plan.bytes_zeroed, 0);
+	run_plan();
+	cr_assert(holds(KPADDR, TEXT_SIZE, 1), "text segment bytes");
+	cr_assert(holds(KPADDR + TEXT_SIZE, DATA_FILESZ, 2), "data segment bytes");
+	for (uint64_t a = KPADDR + TEXT_SIZE + DATA_FILESZ; a < KPADDR + TEXT_SIZE + DATA_MEMSZ; a++)
+		cr_assert_eq(phys[a], 0, "BSS byte at 0x%llx", (unsigned long long)a);
+	cr_assert(holds(UEFI_INITRD, UEFI_INITRD_SIZE, 10));
+
+	/* The scenario can fail: a fit keeping the kernel alone drops the initrd and the pool. */
+	struct range kernel = { KPADDR, KPADDR + TEXT_SIZE + DATA_MEMSZ };
+	cr_assert_eq(memmap_normalise(&naive, req.raw, req.nraw, &err), 0);
+	cr_assert_eq(memmap_fit(&naive, PVH_HANDOVER_MAX_MEMMAP, &kernel, 1, &err), 0);
+	cr_assert(!memmap_is_ram(&naive, (struct range){ UEFI_INITRD, UEFI_INITRD + UEFI_INITRD_SIZE }));
+	cr_assert(!memmap_is_ram(&naive, (struct range){ bp.plan.bootdata_addr,
+							 bp.plan.bootdata_addr + bp.si_bytes }));
+}
+
+Test(prepare, uefi_refit_after_exit_boot_services)
+{
+	uefi_setup();
+	cr_assert_eq(boot_prepare_parsed(&bp, &req, uefi_seg_src, &uefi_place, &err), 0, "%s",
+		     err.msg);
+	struct plan before = bp.plan;
+
+	/* The final map differs (more islands above): fitted again, with the same keep-list. */
+	static struct bootreq final;
+	bootreq_init(&final, "uefi");
+	uefi_firmware_map(&final, false);
+	for (unsigned i = 0; i < 40; i++)
+		cr_assert_eq(bootreq_add_ram(&final, 0x8000000 + i * 0x20000ull, 0x10000, 1, &err), 0);
+	cr_assert_eq(boot_prepare_refit(&bp, final.raw, final.nraw, &err), 0, "%s", err.msg);
+	check_uefi_kept();
+	cr_assert(memcmp(&before, &bp.plan, sizeof(before)) == 0, "the plan is unchanged");
+	bool above = false;
+	for (unsigned i = 0; i < bp.map.n; i++)
+		above |= bp.map.e[i].addr >= 0x8000000;
+	cr_assert(above, "the handed-over map is the final one");
+}
+
+Test(prepare, uefi_refit_refuses_a_pool_no_longer_ram)
+{
+	uefi_setup();
+	cr_assert_eq(boot_prepare_parsed(&bp, &req, uefi_seg_src, &uefi_place, &err), 0, "%s",
+		     err.msg);
+	uefi_firmware_map(&req, true);
+	cr_assert_eq(boot_prepare_refit(&bp, req.raw, req.nraw, &err), -1);
+	cr_assert(strstr(err.msg, "is not RAM in the memory map handed to the kernel"), "%s",
+		  err.msg);
+	char start[32];
+	snprintf(start, sizeof(start), "range 0x%llx-", (unsigned long long)bp.plan.bootdata_addr);
+	cr_assert(strstr(err.msg, start), "names the start info's range: %s", err.msg);
+}
+
+Test(prepare, uefi_placement_outside_the_handed_map_refused)
+{
+	/* Owned memory the firmware's map does not call RAM: refused, not handed over as a hole. */
+	uefi_setup();
+	uefi_firmware_map(&req, true);
+	cr_assert_eq(boot_prepare_parsed(&bp, &req, uefi_seg_src, &uefi_place, &err), -1);
+	cr_assert(strstr(err.msg, "not RAM in the memory map handed to the kernel"), "%s", err.msg);
+}
+
+Test(prepare, uefi_plans_on_the_placement_map_only)
+{
+	/* The pool gone from the placement map: no room for boot data there, though the handed map has plenty. */
+	struct memmap_entry owned[2] = {
+		{ KPADDR, TEXT_SIZE + DATA_MEMSZ, 1 },
+		{ UEFI_INITRD, UEFI_INITRD_SIZE, 1 },
+	};
+
+	uefi_setup();
+	cr_assert_eq(memmap_normalise(&uefi_placement, owned, 2, &err), 0);
+	cr_assert_eq(boot_prepare_parsed(&bp, &req, uefi_seg_src, &uefi_place, &err), -1);
+	cr_assert(strstr(err.msg, "vmlinux: "), "%s", err.msg);
+}

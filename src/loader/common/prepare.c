@@ -1,7 +1,8 @@
 /*
  * prepare.c - from a boot request to a plan and a start-info request (see
  * prepare.h). Caller: boot_run() of the 32-bit front ends (and later the
- * UEFI one), and the unit tests.
+ * UEFI one: boot_prepare_parsed, and boot_prepare_refit after
+ * ExitBootServices), the unit tests and the loader fuzz targets.
  */
 #include "loader/common/prepare.h"
 #include "lib/fmt.h"
@@ -123,11 +124,40 @@ static unsigned prepare_keep(const struct boot_prepared *bp, struct range *keep)
 
 #define PREPARE_MAX_KEEP (PLAN_MAX_SEGMENTS + PLAN_MAX_MODULES + 2)
 
+/*
+ * Steps 3 and 4 on a normalised bp->map: the kept ranges checked to be RAM
+ * there (when the plan was made on another map), the RSDP copy marked, the
+ * map fitted keeping them. Pure and allocation-free (after ExitBootServices).
+ */
+static int prepare_finish_map(struct boot_prepared *bp, bool check_keep, struct err *err)
+{
+	struct range keep[PREPARE_MAX_KEEP];
+	unsigned nkeep = prepare_keep(bp, keep);
+
+	for (unsigned i = 0; check_keep && i < nkeep; i++)
+		if (keep[i].end > keep[i].start && !memmap_is_ram(&bp->map, keep[i]))
+			return err_fail(err,
+					"prepare: planned range 0x%llx-0x%llx is not RAM in the "
+					"memory map handed to the kernel",
+					(unsigned long long)keep[i].start,
+					(unsigned long long)(keep[i].end - 1));
+	if (bp->rsdp_copy_addr) {
+		/* Linux reads the RSDP after it has started allocating: not RAM (as Xen does). */
+		if (memmap_mark(&bp->map,
+				(struct range){ bp->rsdp_copy_addr, bp->rsdp_copy_addr + 64 }, 3, err))
+			return -1;
+	}
+	if (memmap_fit(&bp->map, PVH_HANDOVER_MAX_MEMMAP, keep, nkeep, err))
+		return -1;
+	bp->si.map = &bp->map;
+	bp->si_bytes = si_size(&bp->si);
+	return 0;
+}
+
 int boot_prepare_parsed(struct boot_prepared *bp, const struct bootreq *req,
 			const uint64_t *seg_src, const struct boot_place *place, struct err *err)
 {
 	struct plan_input *pin = &bp->pin;
-	struct range keep[PREPARE_MAX_KEEP];
 
 	memset(&bp->map, 0, sizeof(*bp) - offsetof(struct boot_prepared, map));
 	if (bp->elf.nsegments > PLAN_MAX_SEGMENTS)
@@ -142,13 +172,16 @@ int boot_prepare_parsed(struct boot_prepared *bp, const struct bootreq *req,
 	if (memmap_normalise(&bp->map, req->raw, req->nraw, err))
 		return -1;
 
-	pin->map = &bp->map;
+	pin->map = place->placement ? place->placement : &bp->map;
 	pin->nsegments = bp->elf.nsegments;
 	for (unsigned i = 0; i < bp->elf.nsegments; i++) {
 		const struct elf_segment *s = &bp->elf.segments[i];
 		pin->segments[i].dst = s->paddr;
 		pin->segments[i].src = seg_src[i];
-		pin->segments[i].filesz = s->filesz;
+		/* Read straight to its place, BSS zeroed: nothing left to copy or zero. */
+		bool zeroed = place->in_place_zeroed &&
+			      seg_src[i] == s->paddr + (place->delta_given ? place->delta : 0);
+		pin->segments[i].filesz = zeroed ? s->memsz : s->filesz;
 		pin->segments[i].memsz = s->memsz;
 	}
 	pin->reloc.relocatable = bp->elf.reloc.present;
@@ -200,16 +233,16 @@ int boot_prepare_parsed(struct boot_prepared *bp, const struct bootreq *req,
 	if (req->have_rsdp_copy) {
 		bp->rsdp_copy_addr = bp->plan.bootdata_addr + ((si_max + 15) & ~15ull);
 		bp->si.rsdp = bp->rsdp_copy_addr;
-		/* Linux reads the RSDP after it has started allocating: not RAM (as Xen does). */
-		if (memmap_mark(&bp->map,
-				(struct range){ bp->rsdp_copy_addr, bp->rsdp_copy_addr + 64 }, 3, err))
-			return -1;
 	}
-	if (memmap_fit(&bp->map, PVH_HANDOVER_MAX_MEMMAP, keep, prepare_keep(bp, keep), err))
+	return prepare_finish_map(bp, place->placement != NULL, err);
+}
+
+int boot_prepare_refit(struct boot_prepared *bp, const struct memmap_entry *raw, unsigned nraw,
+		       struct err *err)
+{
+	if (memmap_normalise(&bp->map, raw, nraw, err))
 		return -1;
-	bp->si.map = &bp->map;
-	bp->si_bytes = si_size(&bp->si);
-	return 0;
+	return prepare_finish_map(bp, true, err);
 }
 
 int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct boot_place *place,

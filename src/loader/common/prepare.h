@@ -41,6 +41,14 @@ struct boot_place {
 	uint64_t reloc_base;
 	bool delta_given;         /* the segments are already read at p_paddr + delta */
 	uint64_t delta;
+	/*
+	 * Where the plan may place things, when that is not the handed-over
+	 * map: UEFI plans on the memory it allocated alone (segment
+	 * destinations, initrds, a pool for boot data and hand-off), so nothing
+	 * placed can be firmware memory. NULL: plan on the handed-over map.
+	 */
+	const struct memmap *placement;
+	bool in_place_zeroed;     /* a segment read to its final place has its BSS zeroed too */
 };
 
 /*
@@ -65,9 +73,22 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct boo
  *   4. fit the map to PVH_HANDOVER_MAX_MEMMAP keeping every range the plan
  *      writes (segments at their final place, modules, boot data, hand-off).
  * Everything else of bp is filled as by boot_prepare (clears bp but bp->elf).
+ * With place->placement the plan is made on that map instead (step 2), and
+ * every kept range must also be RAM in the handed-over map, or it fails
+ * naming the range.
  */
 int boot_prepare_parsed(struct boot_prepared *bp, const struct bootreq *req,
 			const uint64_t *seg_src, const struct boot_place *place, struct err *err);
+
+/*
+ * The handed-over map again, from a newer raw map (UEFI: the firmware's final
+ * map after ExitBootServices, which may differ from the one planned with):
+ * normalised, checked to hold every kept range as RAM, the RSDP copy marked,
+ * fitted with the same keep-list; bp->si_bytes updated, the plan unchanged.
+ * Pure code on bp alone, no allocation: it runs after ExitBootServices.
+ */
+int boot_prepare_refit(struct boot_prepared *bp, const struct memmap_entry *raw, unsigned nraw,
+		       struct err *err);
 
 /* Unpack a bundle given as the kernel: kernel, command line, modules first. */
 int boot_expand_bundle(struct bootreq *req, struct err *err);

@@ -2,11 +2,15 @@
  * efi_boot.c - the UEFI front end's boot path (see efi_boot.h).
  * Caller: efi_main() with a selection from the load options or a loader
  * entry. Everything that can fail happens before ExitBootServices; after
- * it, only pure code runs (memory-map conversion, start info, hand-off).
+ * it, only pure code runs (memory-map conversion, the common re-fit,
+ * start info, hand-off). Planning and fitting are the common preparation's
+ * (loader/common/prepare.h), as for every front end; this file decides what
+ * memory the plan may use and reads the files there.
  */
 #include "loader/efi/efi_boot.h"
 #include "elf/elf.h"
 #include "lib/fmt.h"
+#include "loader/common/prepare.h"
 #include "loader/config/efi_memmap.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
@@ -21,12 +25,14 @@
 #define PAGE 4096ull
 #define BELOW_4G 0xffffffffull
 #define BELOW_1G 0x3fffffffull
-/* Boot data: start info, lists, a memory map of at most 128 entries, strings. */
+/* Room for the boot data (start info, lists, 126 map entries, strings). */
 #define BOOTDATA_MAX (64 * 1024)
 /* 4096 descriptors of OVMF's 48 bytes: large servers report thousands. */
 #define MEMMAP_BUF_SIZE (192 * 1024)
 
 extern const char efi_leave_long_start[], efi_leave_long_end[];
+
+_Static_assert(EFI_MAX_INITRDS <= BOOTREQ_MAX_MODULES, "every initrd is a boot request module");
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -40,21 +46,17 @@ static struct {
 	struct elf_image elf;
 	uint8_t elf_scratch[ELF_SCRATCH_SIZE];
 	uint64_t seg_src[ELF_MAX_SEGMENTS];
-	struct si_module modules[EFI_MAX_INITRDS];
 	uint64_t pool;
 	uint64_t pool_size;
 	struct memmap placement;
 	struct memmap_entry placement_raw[ELF_MAX_SEGMENTS + EFI_MAX_INITRDS + 1];
-	struct memmap handover;
 	struct memmap free_now;
 	struct memmap_entry raw[MEMMAP_MAX];
 	uint64_t delta;     /* added to every segment's address and the entry */
 	bool span_owned;    /* the whole (moved) image range is allocated: read in place */
 	uint64_t staged;    /* file bytes read to a buffer, copied after ExitBootServices */
-	bool planned;
-	struct plan_input pin;
-	struct plan plan;
-	struct si_request si;
+	struct bootreq req;      /* the handed-over raw map, initrds, command line, RSDP */
+	struct boot_prepared bp; /* the common preparation's result */
 	uint8_t map_buf[MEMMAP_BUF_SIZE];
 	UINTN map_size, map_key, desc_size;
 	UINT32 desc_version;
@@ -402,15 +404,14 @@ static EFI_STATUS load_initrds(EFI_FILE_HANDLE root, const struct efi_selection 
 		} else {
 			st = efi_file_read_at(&f, 0, (void *)(uintptr_t)addr, f.size, err);
 		}
-		g.pin.modules[i].addr = addr;
-		g.pin.modules[i].size = f.size;
-		g.modules[i].cmdline = "";
+		g.req.modules[i] = (struct bootreq_blob){ addr, f.size, (const uint8_t *)(uintptr_t)addr,
+							  sel->initrd_paths[i], "" };
 		efi_file_close(&f);
 		if (EFI_ERROR(st))
 			return st;
 		report_read("initrd", sel->initrd_paths[i], f.size, t0);
 	}
-	g.pin.nmodules = sel->ninitrds;
+	g.req.nmodules = sel->ninitrds;
 	return EFI_SUCCESS;
 }
 
@@ -428,95 +429,62 @@ static uint64_t find_rsdp(void)
 	return v1;
 }
 
-/*
- * The map handed to the kernel: the firmware's, converted, normalised,
- * fitted to Linux's 128 entries, keeping as RAM everything placed there:
- * the kernel (where it runs), the initrds, and once planned the start info
- * and the hand-off area.
- */
-static int build_handover_map(struct err *err)
+/* The firmware's map as start-info entries: the raw map the common preparation hands over. */
+static int convert_map(struct err *err)
 {
-	unsigned n = 0, nkeep = 0;
-	struct range keep[2 + EFI_MAX_INITRDS + 1];
-
-	keep[nkeep++] = (struct range){ g.elf.span_start + g.delta, g.elf.span_end + g.delta };
-	for (unsigned i = 0; i < g.pin.nmodules; i++) {
-		uint64_t at = g.planned ? g.plan.module_addr[i] : g.pin.modules[i].addr;
-		if (g.pin.modules[i].size)
-			keep[nkeep++] = (struct range){ at, at + g.pin.modules[i].size };
-	}
-	if (g.planned) {
-		keep[nkeep++] = (struct range){ g.plan.bootdata_addr, g.plan.bootdata_addr + BOOTDATA_MAX };
-		keep[nkeep++] = (struct range){ g.plan.handoff_addr,
-						g.plan.handoff_addr + g.pin.handoff_size };
-	}
-	if (efi_memmap_convert(g.map_buf, g.map_size, g.desc_size, g.raw, MEMMAP_MAX, &n, err))
-		return -1;
-	if (memmap_normalise(&g.handover, g.raw, n, err))
-		return -1;
-	return memmap_fit(&g.handover, PVH_LINUX_MAX_MEMMAP, keep, nkeep, err);
+	return efi_memmap_convert(g.map_buf, g.map_size, g.desc_size, g.req.raw, MEMMAP_MAX,
+				  &g.req.nraw, err);
 }
 
 /*
- * Placement: the planner may use exactly the memory we own (kernel
- * destinations, initrds, the pool for boot data and hand-off), so nothing
- * it chooses can be firmware memory.
+ * The common preparation, on a placement map of exactly the memory we own
+ * (kernel destinations, initrds, the pool for boot data and hand-off), so
+ * that nothing it places can be firmware memory; the handed-over map is the
+ * firmware's, fitted keeping all of that as RAM. The delta is decided
+ * (choose_placement): the planner takes it as given.
  */
-static int plan_everything(const struct efi_selection *sel, struct err *err)
+static int prepare(const struct efi_selection *sel, struct err *err)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < g.elf.nsegments; i++) {
-		const struct elf_segment *s = &g.elf.segments[i];
-		g.placement_raw[n++] = (struct memmap_entry){ s->paddr + g.delta, s->memsz, 1 };
-		/* Read straight to its place (BSS zeroed too): nothing left to copy or zero. */
-		uint64_t in_place = g.seg_src[i] == s->paddr + g.delta ? s->memsz : s->filesz;
-		g.pin.segments[i] = (struct plan_segment){ s->paddr, g.seg_src[i], in_place, s->memsz };
-	}
-	for (unsigned i = 0; i < g.pin.nmodules; i++)
-		g.placement_raw[n++] = (struct memmap_entry){ g.pin.modules[i].addr,
-							      g.pin.modules[i].size, 1 };
+	for (unsigned i = 0; i < g.elf.nsegments; i++)
+		g.placement_raw[n++] = (struct memmap_entry){ g.elf.segments[i].paddr + g.delta,
+							      g.elf.segments[i].memsz, 1 };
+	for (unsigned i = 0; i < g.req.nmodules; i++)
+		g.placement_raw[n++] = (struct memmap_entry){ g.req.modules[i].addr,
+							      g.req.modules[i].size, 1 };
 	g.placement_raw[n++] = (struct memmap_entry){ g.pool, g.pool_size, 1 };
-	if (memmap_normalise(&g.placement, g.placement_raw, n, err))
+	if (memmap_normalise(&g.placement, g.placement_raw, n, err) || convert_map(err))
 		return -1;
-	g.pin.map = &g.placement;
-	g.pin.nsegments = g.elf.nsegments;
-	g.pin.nbusy = 0;
-	/* The delta is decided (choose_placement): the planner takes it as given. */
-	g.pin.delta_given = true;
-	g.pin.delta = g.delta;
-	g.pin.bootdata_size = BOOTDATA_MAX;
-	g.pin.handoff_size = HANDOFF_AREA_SIZE + (uint64_t)(efi_leave_long_end - efi_leave_long_start);
-	if (plan_build(&g.plan, &g.pin, err))
-		return -1;
-	g.planned = true;
 
-	g.si.flags = 0;
-	g.si.cmdline = sel->cmdline;
-	g.si.rsdp = find_rsdp();
-	g.si.map = &g.handover;
-	g.si.nmodules = g.pin.nmodules;
-	g.si.modules = g.modules;
-	for (unsigned i = 0; i < g.pin.nmodules; i++) {
-		g.modules[i].addr = g.plan.module_addr[i];
-		g.modules[i].size = g.pin.modules[i].size;
-	}
-	return 0;
+	g.req.kernel.name = sel->linux_path;
+	g.req.kernel.cmdline = sel->cmdline ? sel->cmdline : "";
+	g.req.rsdp = find_rsdp();
+	g.bp.elf = g.elf;
+	struct boot_place place = {
+		.handoff_size = HANDOFF_AREA_SIZE +
+				(uint64_t)(efi_leave_long_end - efi_leave_long_start),
+		.delta_given = true,
+		.delta = g.delta,
+		.placement = &g.placement,
+		.in_place_zeroed = true,
+	};
+	return boot_prepare_parsed(&g.bp, &g.req, g.seg_src, &place, err);
 }
 
 static void report_plan(const struct efi_selection *sel)
 {
 	efi_printf("pvhboot:   cmdline '%s'\n", sel->cmdline ? sel->cmdline : "");
-	for (unsigned i = 0; i < g.si.nmodules; i++)
+	for (unsigned i = 0; i < g.bp.si.nmodules; i++)
 		efi_printf("pvhboot:   module %u %s: %llu bytes at 0x%llx\n", i, sel->initrd_paths[i],
-			   (unsigned long long)g.modules[i].size,
-			   (unsigned long long)g.modules[i].addr);
+			   (unsigned long long)g.bp.modules[i].size,
+			   (unsigned long long)g.bp.modules[i].addr);
 	efi_printf("pvhboot:   start info at 0x%llx, hand-off at 0x%llx, RSDP 0x%llx, %u "
 		   "operations: %llu bytes to copy, %llu to zero\n",
-		   (unsigned long long)g.plan.bootdata_addr, (unsigned long long)g.plan.handoff_addr,
-		   (unsigned long long)g.si.rsdp, g.plan.nops,
-		   (unsigned long long)g.plan.bytes_copied,
-		   (unsigned long long)g.plan.bytes_zeroed);
+		   (unsigned long long)g.bp.plan.bootdata_addr, (unsigned long long)g.bp.plan.handoff_addr,
+		   (unsigned long long)g.bp.si.rsdp, g.bp.plan.nops,
+		   (unsigned long long)g.bp.plan.bytes_copied,
+		   (unsigned long long)g.bp.plan.bytes_zeroed);
 	if (sel->debug) {
 		char line[96];
 		/* The raw map, one descriptor a line: tests/unit/data/ holds such dumps. */
@@ -534,10 +502,10 @@ static void report_plan(const struct efi_selection *sel)
 			}
 		}
 		efi_printf("pvhboot: memory map for the kernel (%u entries, from %llu EFI "
-			   "descriptors):\n", g.handover.n,
+			   "descriptors):\n", g.bp.map.n,
 			   (unsigned long long)(g.map_size / g.desc_size));
-		for (unsigned i = 0; i < g.handover.n; i++) {
-			memmap_format_entry(line, sizeof(line), &g.handover.e[i]);
+		for (unsigned i = 0; i < g.bp.map.n; i++) {
+			memmap_format_entry(line, sizeof(line), &g.bp.map.e[i]);
 			efi_printf("pvhboot:   %s\n", line);
 		}
 	}
@@ -549,17 +517,17 @@ static void __attribute__((noreturn)) enter_kernel(void)
 	struct err err;
 
 	err_clear(&err);
-	/* The map may have changed since planning: hand over the final one. */
-	if (build_handover_map(&err) ||
-	    si_build((void *)(uintptr_t)g.plan.bootdata_addr, BOOTDATA_MAX, g.plan.bootdata_addr,
-		     &g.si, &err))
+	/* The map may have changed since planning: hand over the final one, fitted alike. */
+	if (convert_map(&err) || boot_prepare_refit(&g.bp, g.req.raw, g.req.nraw, &err) ||
+	    si_build((void *)(uintptr_t)g.bp.plan.bootdata_addr, g.bp.si_bytes,
+		     g.bp.plan.bootdata_addr, &g.bp.si, &err))
 		goto dead;
-	struct handoff_block *block = (void *)(uintptr_t)g.plan.handoff_addr;
+	struct handoff_block *block = (void *)(uintptr_t)g.bp.plan.handoff_addr;
 	uint8_t *stub = (uint8_t *)block + sizeof(*block);
 	size_t stub_len = (size_t)(handoff_end - handoff_start);
 	uint8_t *leave = stub + ((stub_len + 15) & ~(size_t)15);
-	if (handoff_fill(block, (uint32_t)g.plan.handoff_addr, &g.plan, g.elf.pvh_entry + g.plan.delta,
-			 g.plan.bootdata_addr, &err))
+	if (handoff_fill(block, (uint32_t)g.bp.plan.handoff_addr, &g.bp.plan, g.bp.entry,
+			 g.bp.plan.bootdata_addr, &err))
 		goto dead;
 	memcpy(stub, handoff_start, stub_len);
 	memcpy(leave, efi_leave_long_start, (size_t)(efi_leave_long_end - efi_leave_long_start));
@@ -575,9 +543,8 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 	EFI_STATUS st;
 
 	err_clear(&err);
-	memset(&g.pin, 0, sizeof(g.pin));
+	bootreq_init(&g.req, "uefi");
 	g.nallocs = 0;
-	g.planned = false;
 	g.delta = 0;
 	tsc_calibrate();
 	if (sel->ninitrds > EFI_MAX_INITRDS) {
@@ -593,11 +560,11 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 	st = alloc_pool(&err);
 	if (EFI_ERROR(st))
 		return fail(st, &err);
-	if (get_memory_map(&err) || build_handover_map(&err) || plan_everything(sel, &err))
+	if (get_memory_map(&err) || prepare(sel, &err))
 		return fail(EFI_LOAD_ERROR, &err);
 	report_plan(sel);
 	efi_printf("pvhboot: exiting boot services, starting kernel at 0x%llx\n",
-		   (unsigned long long)(g.elf.pvh_entry + g.plan.delta));
+		   (unsigned long long)g.bp.entry);
 
 	/*
 	 * The usual retry: the map key changes if anything allocated since
