@@ -20,7 +20,12 @@ bool freemem_avoid_add(struct freemem_avoid *a, struct range r)
 	return true;
 }
 
-static bool freemem_fits(const struct memmap *map, const struct freemem_avoid *avoid,
+struct freemem_set {
+	const struct range *r;
+	unsigned n;
+};
+
+static bool freemem_fits(const struct memmap *map, const struct freemem_set *avoid,
 			 uint64_t a, uint64_t size, uint64_t floor, uint64_t limit)
 {
 	struct range r;
@@ -28,13 +33,13 @@ static bool freemem_fits(const struct memmap *map, const struct freemem_avoid *a
 	if (a < floor || !range_make(a, size, &r) || r.end > limit)
 		return false;
 	for (unsigned i = 0; i < avoid->n; i++)
-		if (range_overlaps(r, avoid->r[i]))
+		if (avoid->r[i].start < avoid->r[i].end && range_overlaps(r, avoid->r[i]))
 			return false;
 	return memmap_is_ram(map, r);
 }
 
 /* Considers the candidate below bound and keeps it if it is the best so far. */
-static void freemem_try(const struct memmap *map, const struct freemem_avoid *avoid,
+static void freemem_try(const struct memmap *map, const struct freemem_set *avoid,
 			uint64_t bound, uint64_t size, uint64_t align, uint64_t floor,
 			uint64_t limit, bool *found, uint64_t *best)
 {
@@ -56,6 +61,13 @@ static void freemem_try(const struct memmap *map, const struct freemem_avoid *av
 bool freemem_find(const struct memmap *map, const struct freemem_avoid *avoid, uint64_t size,
 		  uint64_t align, uint64_t floor, uint64_t limit, uint64_t *out)
 {
+	return freemem_find_in(map, avoid->r, avoid->n, size, align, floor, limit, out);
+}
+
+bool freemem_find_in(const struct memmap *map, const struct range *avoid_r, unsigned navoid,
+		     uint64_t size, uint64_t align, uint64_t floor, uint64_t limit, uint64_t *out)
+{
+	const struct freemem_set set = { avoid_r, navoid }, *avoid = &set;
 	bool found = false;
 	uint64_t best = 0;
 

@@ -17,7 +17,7 @@
  * module's or a BSS destination), and each is staged at most once.
  */
 #define FREEMEM_MAX_AVOID                                                              \
-	(3 * PLAN_MAX_SEGMENTS + 2 * PLAN_MAX_MODULES + PLAN_MAX_BUSY + 2)
+	(3 * PLAN_MAX_SEGMENTS + 2 * PLAN_MAX_MODULES + PLAN_MAX_BUSY + PLAN_MAX_LIVE + 2)
 
 struct freemem_avoid {
 	unsigned n;
@@ -34,5 +34,9 @@ bool freemem_avoid_add(struct freemem_avoid *a, struct range r);
  */
 bool freemem_find(const struct memmap *map, const struct freemem_avoid *avoid, uint64_t size,
 		  uint64_t align, uint64_t floor, uint64_t limit, uint64_t *out);
+
+/* The same over a plain array of ranges (empty ones count for nothing). */
+bool freemem_find_in(const struct memmap *map, const struct range *avoid, unsigned navoid,
+		     uint64_t size, uint64_t align, uint64_t floor, uint64_t limit, uint64_t *out);
 
 #endif

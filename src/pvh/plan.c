@@ -50,15 +50,21 @@ static int plan_check_segment(const struct plan_input *in, unsigned i, struct er
 	const struct plan_segment *s = &in->segments[i];
 	struct range dst, src, other;
 
-	if (s->memsz == 0)
-		return 0;
+	/* Before the empty-segment skip: memsz 0 with file bytes would be an unchecked copy. */
 	if (s->filesz > s->memsz)
 		return err_fail(err, "plan: segment %u: filesz 0x%llx exceeds memsz 0x%llx", i,
 				ULL(s->filesz), ULL(s->memsz));
+	if (s->memsz == 0)
+		return 0;
 	if (!range_make(s->dst, s->memsz, &dst) || dst.end > PLAN_LIMIT_4G)
 		return err_fail(err,
 				"plan: segment %u: dst 0x%llx + memsz 0x%llx ends above 4 GiB",
 				i, ULL(s->dst), ULL(s->memsz));
+	if (dst.start < PLAN_LOW_FLOOR)
+		return err_fail(err,
+				"plan: segment %u [0x%llx, 0x%llx) lies below 1 MiB, which stays off "
+				"limits (real-mode IVT, BIOS data, EBDA)",
+				i, ULL(dst.start), ULL(dst.end));
 	if (!range_make(s->src, s->filesz, &src) || src.end > PLAN_LIMIT_4G)
 		return err_fail(err,
 				"plan: segment %u: source 0x%llx + filesz 0x%llx ends above "
@@ -172,6 +178,8 @@ static int plan_list_ops(struct plan *plan, const struct plan_input *in, struct 
 	for (unsigned i = 0; i < in->nsegments; i++) {
 		const struct plan_segment *s = &in->segments[i];
 
+		if (s->memsz == 0) /* nothing to write (filesz is 0: checked) */
+			continue;
 		/* Bytes already where they belong need no copy. */
 		if (s->filesz && s->src != s->dst &&
 		    plan_add_op(plan, PLAN_COPY, s->dst, s->src, s->filesz, err))
@@ -226,9 +234,118 @@ static int plan_collect(const struct plan_input *in, struct freemem_avoid *avoid
 	return 0;
 }
 
+static int plan_add_live(const struct plan_input *in, struct freemem_avoid *avoid,
+			 struct err *err)
+{
+	for (unsigned i = 0; i < in->nlive; i++) {
+		if (in->live[i].end < in->live[i].start)
+			return err_fail(err, "plan: live range %u [0x%llx, 0x%llx) ends before it starts",
+					i, ULL(in->live[i].start), ULL(in->live[i].end));
+		if (plan_add_avoid(avoid, in->live[i], err))
+			return -1;
+	}
+	return 0;
+}
+
+/* The checks of a segment that do not depend on where it goes. */
+static int plan_check_shape(const struct plan_segment *s, unsigned i, struct err *err)
+{
+	struct range r;
+
+	if (s->filesz > s->memsz)
+		return err_fail(err, "plan: segment %u: filesz 0x%llx exceeds memsz 0x%llx", i,
+				ULL(s->filesz), ULL(s->memsz));
+	if (s->memsz && !range_make(s->dst, s->memsz, &r))
+		return err_fail(err, "plan: segment %u: dst 0x%llx + memsz 0x%llx wraps", i,
+				ULL(s->dst), ULL(s->memsz));
+	return 0;
+}
+
+/* What the kernel's new place must keep clear of: busy ranges and every source. */
+static int plan_reloc_avoid(const struct plan_input *in, struct range *r, const char **name,
+			    unsigned *n)
+{
+	struct range x;
+
+	*n = 0;
+	for (unsigned i = 0; i < in->nbusy; i++) {
+		r[*n] = in->busy[i];
+		name[(*n)++] = in->busy_name[i] ? in->busy_name[i] : "busy range";
+	}
+	for (unsigned i = 0; i < in->nmodules; i++)
+		if (range_make(in->modules[i].addr, in->modules[i].size, &x)) {
+			r[*n] = x;
+			name[(*n)++] = "a module";
+		}
+	for (unsigned i = 0; i < in->nsegments; i++)
+		if (range_make(in->segments[i].src, in->segments[i].filesz, &x)) {
+			r[*n] = x;
+			name[(*n)++] = "the kernel's file bytes";
+		}
+	return 0;
+}
+
+/*
+ * Decides the delta (see plan.h) and writes the input with every segment
+ * moved by it to *out.
+ */
+static int plan_place_kernel(struct plan *plan, const struct plan_input *in,
+			     struct plan_input *out, struct err *err)
+{
+	struct range span = { UINT64_MAX, 0 }, avoid[PLAN_MAX_BUSY + PLAN_MAX_MODULES + PLAN_MAX_SEGMENTS];
+	const char *avoid_name[PLAN_MAX_BUSY + PLAN_MAX_MODULES + PLAN_MAX_SEGMENTS];
+	unsigned navoid;
+	uint64_t delta = 0;
+	struct err linked, why;
+
+	for (unsigned i = 0; i < in->nsegments; i++) {
+		const struct plan_segment *s = &in->segments[i];
+
+		if (plan_check_shape(s, i, err))
+			return -1;
+		if (s->memsz == 0)
+			continue;
+		if (s->dst < span.start)
+			span.start = s->dst;
+		if (s->dst + s->memsz > span.end)
+			span.end = s->dst + s->memsz;
+	}
+	if (span.start > span.end)
+		span.start = span.end = 0;
+	plan_reloc_avoid(in, avoid, avoid_name, &navoid);
+
+	err_clear(&linked);
+	if (in->delta_given) {
+		delta = in->delta;
+	} else if (in->reloc.forced) {
+		if (plan_reloc_choose(in->map, avoid, avoid_name, navoid, span, &in->reloc, &delta,
+				      err))
+			return -1;
+	} else {
+		for (unsigned i = 0; i < in->nsegments; i++)
+			if (plan_check_segment(in, i, &linked))
+				break;
+		/* The linked range is taken: move a relocatable kernel, refuse any other. */
+		if (linked.msg[0] && !in->reloc.relocatable)
+			return err_fail(err, "%s", linked.msg);
+		err_clear(&why);
+		if (linked.msg[0] && plan_reloc_choose(in->map, avoid, avoid_name, navoid, span,
+						       &in->reloc, &delta, &why))
+			return err_fail(err, "%s; relocating: %s", linked.msg, why.msg + 6);
+	}
+	*out = *in;
+	for (unsigned i = 0; i < in->nsegments; i++)
+		if (out->segments[i].memsz)
+			out->segments[i].dst += delta;
+	plan->delta = delta;
+	plan->relocated = delta != 0;
+	return 0;
+}
+
 int plan_build(struct plan *plan, const struct plan_input *in, struct err *err)
 {
 	struct freemem_avoid avoid;
+	struct plan_input shifted;
 
 	memset(plan, 0, sizeof(*plan));
 	avoid.n = 0;
@@ -243,7 +360,15 @@ int plan_build(struct plan *plan, const struct plan_input *in, struct err *err)
 	if (in->nbusy > PLAN_MAX_BUSY)
 		return err_fail(err, "plan: %u busy ranges, at most %u", in->nbusy,
 				(unsigned)PLAN_MAX_BUSY);
+	if (in->nlive > PLAN_MAX_LIVE)
+		return err_fail(err, "plan: %u live ranges, at most %u", in->nlive,
+				(unsigned)PLAN_MAX_LIVE);
+	if (plan_place_kernel(plan, in, &shifted, err))
+		return -1;
+	in = &shifted;
+	/* Copies may cover the live ranges (the stub runs them); the loader's own writes may not. */
 	if (plan_collect(in, &avoid, err) || plan_place_modules(plan, in, &avoid, err) ||
+	    plan_add_live(in, &avoid, err) ||
 	    plan_place_low(in, &avoid, in->bootdata_size, "boot data", &plan->bootdata_addr,
 			   err) ||
 	    plan_place_low(in, &avoid, in->handoff_size, "the hand-off area",

@@ -2,16 +2,30 @@
  * plan.h - where everything goes and in which order the bytes move.
  *
  * Input: the normalised memory map, the kernel's load segments (where their
- * file bytes are now and where they must go), the modules (where they are
- * now), ranges nobody may write (the loader itself), and the sizes of the
- * boot data (start info + lists + strings) and of the hand-off area.
+ * file bytes are now and where they are linked to go), the kernel's
+ * relocation note and any forced base, the modules (where they are now),
+ * ranges nobody may write (firmware, a stub still running), ranges only the
+ * loader's own writes must avoid (the loader image, dead once the hand-off
+ * stub runs), and the sizes of the boot data (start info + lists + strings)
+ * and of the hand-off area.
  *
  * Output: final module addresses, the boot-data and hand-off addresses, and
  * an ordered list of copy / zero operations that the 32-bit hand-off runs
  * one after the other. Each copy is a memmove (it may overlap itself).
  *
+ * Placement of the kernel: at its linked addresses when every segment's
+ * destination is RAM at or above 1 MiB and clear of the busy ranges;
+ * otherwise, when the kernel carries XEN_ELFNOTE_PHYS32_RELOC, every segment
+ * and the entry move by one delta chosen by plan_reloc_choose() (the highest
+ * aligned base that fits, as Xen's PVH dom0 builder picks); otherwise the
+ * linked placement's error. A forced base (reloc= option) or a delta the
+ * caller already chose (in->delta_given: the UEFI front end reads segments
+ * straight into a range it allocated) replaces the search.
+ *
  * Guarantees (each one unit-tested on a model of memory):
  *  - every write lands in RAM, below 4 GiB, outside the busy ranges;
+ *  - the boot data and hand-off area also lie outside the live ranges,
+ *    which copies and zeroing (run by the stub) may cover;
  *  - no source byte is overwritten before the copy that reads it has run;
  *    when copies form a cycle, one is staged through free memory first;
  *  - modules that already sit in RAM below 4 GiB, page-aligned and clear of
@@ -52,6 +66,22 @@ struct plan_module {
 	uint64_t size;
 };
 
+/*
+ * The kernel's relocation note (XEN_ELFNOTE_PHYS32_RELOC) and a forced base.
+ * Bases are where the image span (lowest p_paddr .. highest p_paddr+p_memsz)
+ * starts once placed.
+ */
+struct plan_reloc {
+	bool relocatable; /* the note is present */
+	uint64_t align;   /* a power of two; the base is a multiple of it */
+	uint64_t min;     /* lowest base */
+	uint64_t max;     /* highest last byte of the image */
+	bool forced;      /* reloc=ADDR: take base or fail, no search */
+	uint64_t base;
+};
+
+#define PLAN_MAX_LIVE 4
+
 struct plan_input {
 	const struct memmap *map; /* normalised */
 	unsigned nsegments;
@@ -61,6 +91,12 @@ struct plan_input {
 	unsigned nbusy;
 	struct range busy[PLAN_MAX_BUSY]; /* never written: the loader image... */
 	const char *busy_name[PLAN_MAX_BUSY]; /* for messages; NULL: "busy range" */
+	unsigned nlive;
+	struct range live[PLAN_MAX_LIVE]; /* in use until the hand-off: the loader image */
+	const char *live_name[PLAN_MAX_LIVE];
+	struct plan_reloc reloc;
+	bool delta_given;                 /* place the kernel at dst + delta, no choice */
+	uint64_t delta;
 	uint64_t bootdata_size;           /* placed below 1 GiB, 8-aligned */
 	uint64_t handoff_size;            /* placed below 1 GiB, 16-aligned */
 };
@@ -79,6 +115,8 @@ struct plan_op {
 };
 
 struct plan {
+	uint64_t delta;   /* added to every segment's dst and to the entry (mod 2^64) */
+	bool relocated;   /* delta != 0 */
 	uint64_t module_addr[PLAN_MAX_MODULES]; /* final addresses */
 	uint64_t bootdata_addr;
 	uint64_t handoff_addr;
@@ -90,5 +128,27 @@ struct plan {
 };
 
 int plan_build(struct plan *plan, const struct plan_input *in, struct err *err);
+
+/*
+ * The relocation choice alone, pure, for any front end (plan_build calls it;
+ * the UEFI front end calls it before it allocates and reads the segments,
+ * then passes the delta to plan_build with delta_given).
+ *   usable: normalised map; only its RAM entries count;
+ *   avoid[0..navoid): ranges the image must not cover (busy ranges, module
+ *     and segment sources, boot data...), named avoid_name[i] in messages
+ *     (avoid_name or an entry may be NULL: "a range to keep");
+ *   span: the image as linked, [lowest p_paddr, highest p_paddr + p_memsz);
+ *   reloc: the note and any forced base.
+ * Without a forced base: the highest base, a multiple of max(align, 4 KiB),
+ * with base >= max(min, 1 MiB), base + size - 1 <= max, below 4 GiB, all in
+ * RAM and clear of avoid. With one: that base, or why not (alignment, below
+ * min or 1 MiB, past max, not RAM, overlaps avoid[i]). *delta = base -
+ * span.start (mod 2^64). Errors name the note's fields and values: no note,
+ * align 0 or not a power of two, max below min + image size, no room.
+ * Returns 0 or -1 with err set ("plan: ...").
+ */
+int plan_reloc_choose(const struct memmap *usable, const struct range *avoid,
+		      const char *const *avoid_name, unsigned navoid, struct range span,
+		      const struct plan_reloc *reloc, uint64_t *delta, struct err *err);
 
 #endif

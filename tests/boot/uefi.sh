@@ -3,7 +3,12 @@
 # of the variables), from a FAT ESP image built with mtools:
 #  - as \EFI\BOOT\BOOTX64.EFI reading /loader/loader.conf and a loader entry
 #    (two initrds and a command line): the conformance guest must pass;
-#  - from the UEFI shell's startup.nsh with load options (linux=, initrd=, --);
+#  - from the UEFI shell's startup.nsh with load options (linux=, initrd=, --,
+#    debug): the hand-off area (code run after ExitBootServices) must lie in
+#    a LoaderCode descriptor of the dumped memory map, not in data pages
+#    that firmware may map execute-never;
+#  - a failing run from the shell gives back every page: the shell's memmap
+#    shows as many LoaderData pages after it as before;
 #  - error cases (missing kernel, malformed ELF, no PVH note, kernel larger
 #    than RAM): the reason is printed and the firmware goes on to its next
 #    boot option, here the UEFI shell, whose startup.nsh prints a marker and
@@ -87,7 +92,7 @@ else
 fi
 
 # 2. Load options from the UEFI shell (no BOOTX64.EFI: OVMF falls back to its shell).
-printf '@echo -off\nfs0:\n\\pvhboot.efi linux=\\guest.elf initrd=\\one.img initrd=\\two.img -- %s\n' \
+printf '@echo -off\nfs0:\n\\pvhboot.efi debug linux=\\guest.elf initrd=\\one.img initrd=\\two.img -- %s\n' \
 	"$guest_args" >"$T/startup.nsh"
 esp=$T/shell.img
 "$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "$EFI=/pvhboot.efi" "$T/startup.nsh=/startup.nsh" \
@@ -95,6 +100,45 @@ esp=$T/shell.img
 log=$BOOT_LOG_DIR/uefi-shell.log
 ovmf_run uefi-shell "$log" "$esp"
 boot_expect_pass uefi-shell "$log" || status=1
+# The descriptor of the debug dump that holds the hand-off address must be LoaderCode (1).
+handoff=$(grep -ao 'hand-off at 0x[0-9a-f]*' "$log" | head -n1 | sed 's/.*0x//')
+holder=""
+if [ -n "$handoff" ]; then
+	while read -r _ type start pages _; do
+		if (((0x$start) <= (0x$handoff) && (0x$handoff) < (0x$start) + (0x$pages) * 4096)); then
+			holder=$type
+		fi
+	done < <(grep -a '^efi-memmap:' "$log" | tr -d '\r')
+fi
+if [ "$holder" = 1 ]; then
+	tap_ok uefi-handoff-code-pages "hand-off at 0x$handoff in a LoaderCode descriptor"
+else
+	tap_not_ok uefi-handoff-code-pages "hand-off at 0x${handoff:-?} in descriptor type '${holder:-none}', not LoaderCode (1)" "$log"
+	status=1
+fi
+
+# 2b. A failing run gives its pages back: the kernel is loaded, then an
+# initrd is missing. The shell's memmap before and after must agree on LoaderData.
+printf '@echo -off\nfs0:\nmemmap\n\\pvhboot.efi linux=\\guest.elf initrd=\\one.img initrd=\\missing.img\nmemmap\nreset -s\n' \
+	>"$T/memmap.nsh"
+esp=$T/memmap.img
+"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 64 "$EFI=/pvhboot.efi" "$T/memmap.nsh=/startup.nsh" \
+	"$BOOT_GUEST=/guest.elf" "$BOOT_MOD1=/one.img"
+log=$BOOT_LOG_DIR/uefi-err-frees.log
+ovmf_run uefi-err-frees "$log" "$esp"
+mapfile -t loader_data < <(grep -a 'LoaderData:' "$log" | tr -d '\r' | awk '{print $2}')
+if ! grep -aq 'pvhboot: error: .*missing.img' "$log"; then
+	tap_not_ok uefi-err-frees "no error for the missing initrd" "$log"
+	status=1
+elif [ "${#loader_data[@]}" -ne 2 ]; then
+	tap_not_ok uefi-err-frees "expected two memmap summaries, got ${#loader_data[@]}" "$log"
+	status=1
+elif [ "${loader_data[0]}" != "${loader_data[1]}" ]; then
+	tap_not_ok uefi-err-frees "LoaderData pages ${loader_data[0]} before, ${loader_data[1]} after the failed run" "$log"
+	status=1
+else
+	tap_ok uefi-err-frees "LoaderData pages ${loader_data[0]} before and after the failed run"
+fi
 
 # 3. Errors: pvhboot prints the reason and returns; the firmware's next option runs.
 truncated=$T/truncated.elf

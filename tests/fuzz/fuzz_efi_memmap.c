@@ -2,7 +2,9 @@
  * fuzz_efi_memmap.c - fuzz target for the UEFI memory map reader
  * (src/loader/config/efi_memmap.c). The first byte picks the descriptor size
  * (40, 48, 56, 64 or a bad one), the next 16 bytes a range to test with
- * efi_memmap_check_free(), the rest is the map. Driven by libFuzzer or by
+ * efi_memmap_check_free(), the rest is the map (also read by
+ * efi_memmap_convert and efi_memmap_free_now, whose merging runs when the
+ * map has more than 64 ranges). Driven by libFuzzer or by
  * replay_main.c; it re-checks every answer by a plain walk of the bytes.
  */
 #include <stdint.h>
@@ -51,6 +53,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      out[i].addr + out[i].size == 0);
 			check(out[i].type >= 1 && out[i].type <= 7 && out[i].type != 6);
 		}
+	}
+
+	/* The memory free now: RAM entries only, no more of them than descriptors. */
+	err_clear(&err);
+	rc = efi_memmap_free_now(map, map_size, desc_size, out, 64, &n, &err);
+	if (rc < 0) {
+		check(err.set && !strncmp(err.msg, "efi memmap: ", 12));
+	} else {
+		check(n <= map_size / desc_size && n <= 64);
+		for (unsigned i = 0; i < n; i++)
+			check(out[i].type == 1 && out[i].size > 0 && out[i].size % 4096 == 0);
 	}
 
 	err_clear(&err);

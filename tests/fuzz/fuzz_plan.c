@@ -1,7 +1,8 @@
 /*
  * fuzz_plan.c - fuzz target for plan_build(), driven by libFuzzer or by
  * replay_main.c. Input bytes become a small plan_input (a memory map with
- * holes in a 64 MiB space, segments, modules, busy ranges); every plan that
+ * holes in a 64 MiB space, segments, modules, busy ranges, a relocation
+ * note, forced base or given delta, a live range); every plan that
  * is built is run on the memory model of tests/unit/plan_model.h, which
  * checks every promise of plan.h. Any broken promise aborts with the reason.
  */
@@ -87,6 +88,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	in.bootdata_size = fp_take(&r, 2);
 	in.handoff_size = fp_take(&r, 2) / 4;
+	/* Relocation note (any alignment, odd ones included), forced base, given delta, live range. */
+	unsigned flags = (unsigned)fp_take(&r, 1);
+	in.reloc.relocatable = flags & 1;
+	in.reloc.align = flags & 0x10 ? fp_take(&r, 4) : 1ull << (fp_take(&r, 1) % 32);
+	in.reloc.min = fp_addr(&r);
+	in.reloc.max = flags & 0x20 ? fp_take(&r, 8) : fp_addr(&r) * 4;
+	in.reloc.forced = flags & 2;
+	in.reloc.base = fp_addr(&r);
+	in.delta_given = flags & 4;
+	in.delta = fp_take(&r, 1) & 1 ? fp_addr(&r) : -fp_addr(&r);
+	if (flags & 8) {
+		in.nlive = 1;
+		in.live[0].start = fp_addr(&r);
+		in.live[0].end = in.live[0].start + fp_addr(&r) / 16;
+	}
 
 	err_clear(&err);
 	if (plan_build(&plan, &in, &err) != 0) {

@@ -276,6 +276,92 @@ static inline int pm_check_placed(const struct plan_input *in, struct range r, u
 	return 0;
 }
 
+/* Span of the non-empty segments as linked; false if there is none. */
+static inline bool pm_span(const struct plan_input *in, struct range *span)
+{
+	bool any = false;
+
+	for (unsigned s = 0; s < in->nsegments; s++) {
+		const struct plan_segment *seg = &in->segments[s];
+
+		if (!seg->memsz)
+			continue;
+		if (!any || seg->dst < span->start)
+			span->start = seg->dst;
+		if (!any || seg->dst + seg->memsz > span->end)
+			span->end = seg->dst + seg->memsz;
+		any = true;
+	}
+	return any;
+}
+
+/* Would the kernel fit at its linked addresses (plan.h's rule, by the model)? */
+static inline bool pm_linked_ok(const struct plan_input *in)
+{
+	for (unsigned s = 0; s < in->nsegments; s++) {
+		struct range d = pm_r(in->segments[s].dst, in->segments[s].memsz);
+
+		if (!in->segments[s].memsz)
+			continue;
+		if (d.start < PLAN_LOW_FLOOR || d.end > PLAN_LIMIT_4G || !pm_in_ram(in->map, d))
+			return false;
+		for (unsigned b = 0; b < in->nbusy; b++)
+			if (pm_overlap(d, in->busy[b]))
+				return false;
+	}
+	return true;
+}
+
+/* The delta obeys the note, the forced base, and moves only a kernel that must move. */
+static inline int pm_check_reloc(const struct plan_input *in, const struct plan *plan,
+				 char *why, size_t n)
+{
+	struct range span = { 0, 0 };
+	const struct plan_reloc *rl = &in->reloc;
+
+	if (plan->relocated != (plan->delta != 0))
+		return pm_fail(why, n, "relocated flag disagrees with delta 0x%llx",
+			       (unsigned long long)plan->delta);
+	if (in->delta_given)
+		return plan->delta == in->delta ? 0 : pm_fail(why, n, "given delta not taken");
+	if (!pm_span(in, &span))
+		return plan->delta ? pm_fail(why, n, "empty kernel relocated") : 0;
+	uint64_t base = span.start + plan->delta, size = span.end - span.start;
+	if (rl->forced) {
+		if (base != rl->base)
+			return pm_fail(why, n, "forced base 0x%llx, placed at 0x%llx",
+				       (unsigned long long)rl->base, (unsigned long long)base);
+	} else if (pm_linked_ok(in)) {
+		if (plan->delta)
+			return pm_fail(why, n, "linked range usable but relocated by 0x%llx",
+				       (unsigned long long)plan->delta);
+		return 0;
+	}
+	if (!plan->delta && !rl->forced)
+		return pm_fail(why, n, "linked range unusable, yet not relocated");
+	if (!rl->relocatable)
+		return pm_fail(why, n, "relocated without a PHYS32_RELOC note");
+	if (!rl->align || (rl->align & (rl->align - 1)) || base % rl->align || base < rl->min ||
+	    base + size - 1 > rl->max || base < PLAN_LOW_FLOOR)
+		return pm_fail(why, n, "base 0x%llx breaks the note (align 0x%llx min 0x%llx max 0x%llx)",
+			       (unsigned long long)base, (unsigned long long)rl->align,
+			       (unsigned long long)rl->min, (unsigned long long)rl->max);
+	if (!rl->forced && base % PLAN_PAGE)
+		return pm_fail(why, n, "chosen base 0x%llx not page-aligned", (unsigned long long)base);
+	/* Clear of busy ranges and of every source. */
+	struct range placed = pm_r(base, size);
+	for (unsigned b = 0; b < in->nbusy; b++)
+		if (pm_overlap(placed, in->busy[b]))
+			return pm_fail(why, n, "relocated image overlaps busy range %u", b);
+	for (unsigned i = 0; i < in->nmodules; i++)
+		if (pm_overlap(placed, pm_r(in->modules[i].addr, in->modules[i].size)))
+			return pm_fail(why, n, "relocated image overlaps module %u's source", i);
+	for (unsigned s = 0; s < in->nsegments; s++)
+		if (pm_overlap(placed, pm_r(in->segments[s].src, in->segments[s].filesz)))
+			return pm_fail(why, n, "relocated image overlaps segment %u's source", s);
+	return 0;
+}
+
 static inline int pm_check_plan(const struct plan_input *in, const struct plan *plan,
 				char *why, size_t n)
 {
@@ -292,6 +378,18 @@ static inline int pm_check_plan(const struct plan_input *in, const struct plan *
 
 	if (plan->nops > PLAN_MAX_OPS)
 		return pm_fail(why, n, "%u ops", plan->nops);
+	if (pm_check_reloc(in, plan, why, n))
+		return -1;
+	/* From here on the segments are where the plan put them. */
+	static struct plan_input pm_shifted;
+	pm_shifted = *in;
+	for (unsigned s = 0; s < in->nsegments; s++)
+		if (pm_shifted.segments[s].memsz)
+			pm_shifted.segments[s].dst += plan->delta;
+	in = &pm_shifted;
+	for (unsigned l = 0; l < in->nlive; l++)
+		if (pm_overlap(in->live[l], bd) || pm_overlap(in->live[l], ho))
+			return pm_fail(why, n, "boot data or hand-off overlaps live range %u", l);
 	for (unsigned b = 0; b < in->nbusy; b++) {
 		pm_own(&fixed, in->busy[b], "busy");
 		pm_own(&all, in->busy[b], "busy");

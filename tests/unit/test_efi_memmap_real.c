@@ -10,6 +10,7 @@
 
 #include "loader/config/efi_memmap.h"
 #include "pvh/memmap.h"
+#include "pvh/plan.h"
 
 #define DESC_SIZE 48 /* OVMF's stride */
 #define MAX_DESC 512
@@ -110,4 +111,65 @@ Test(efi_memmap_real, ovmf_pc_256m)
 Test(efi_memmap_real, ovmf_q35_2g)
 {
 	check_real_map("ovmf-q35-2g.memmap", 100);
+}
+
+/* Every OVMF build Debian 12 ships (tests/boot/uefi-firmware.sh dumps them). */
+Test(efi_memmap_real, ovmf_code_q35_256m)
+{
+	check_real_map("ovmf-code-q35-256m.memmap", 100);
+}
+
+Test(efi_memmap_real, ovmf_code4m_pc_256m)
+{
+	check_real_map("ovmf-code4m-pc-256m.memmap", 100);
+}
+
+Test(efi_memmap_real, ovmf_code4m_q35_256m)
+{
+	check_real_map("ovmf-code4m-q35-256m.memmap", 100);
+}
+
+Test(efi_memmap_real, ovmf_secboot_smm_256m)
+{
+	check_real_map("ovmf-secboot-smm-256m.memmap", 100);
+}
+
+/*
+ * The SMM build's ACPI NVS covers 0x810000-0x170ffff: Debian's 6.1 kernel
+ * (linked at 16 MiB) cannot go there; Debian's 6.12 (PHYS32_RELOC: align
+ * 2 MiB, min 16 MiB, max 1 GiB - 1) can, moved into the memory free now.
+ */
+Test(efi_memmap_real, secboot_smm_nvs_refuses_16m_and_relocation_fits)
+{
+	static struct dump d;
+	static struct memmap free_now;
+	static struct memmap_entry raw[MAX_DESC];
+	unsigned n = 0;
+	struct err err;
+	const struct range linked = { 0x1000000, 0x1000000 + 0x3a00000 }; /* 58 MiB image */
+
+	err_clear(&err);
+	load_dump(&d, "ovmf-secboot-smm-256m.memmap");
+	cr_assert_eq(efi_memmap_check_free(d.bytes, d.n * DESC_SIZE, DESC_SIZE, linked, &err), -1);
+	cr_assert(strstr(err.msg, "overlaps ACPINVS 0x810000-0x170ffff"), "%s", err.msg);
+	err_clear(&err);
+	cr_assert_eq(efi_memmap_free_now(d.bytes, d.n * DESC_SIZE, DESC_SIZE, raw, MAX_DESC, &n, &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(memmap_normalise(&free_now, raw, n, &err), 0, "%s", err.msg);
+	for (unsigned i = 0; i < free_now.n; i++)
+		cr_assert_eq(free_now.e[i].type, 1);
+	cr_assert(!memmap_is_ram(&free_now, linked));
+
+	struct plan_reloc r = { true, 0x200000, 0x1000000, 0x3fffffff, false, 0 };
+	uint64_t delta = 0;
+	cr_assert_eq(plan_reloc_choose(&free_now, NULL, NULL, 0, linked, &r, &delta, &err), 0, "%s",
+		     err.msg);
+	uint64_t base = linked.start + delta;
+	struct range moved = { base, base + (linked.end - linked.start) };
+	cr_assert_eq(base % 0x200000, 0);
+	cr_assert_geq(base, 0x1710000);
+	cr_assert(memmap_is_ram(&free_now, moved), "0x%llx", (unsigned long long)base);
+	/* Every page of it is Conventional in the raw map, clear of the NVS. */
+	cr_assert_eq(efi_memmap_check_free(d.bytes, d.n * DESC_SIZE, DESC_SIZE, moved, &err), 0,
+		     "%s", err.msg);
 }

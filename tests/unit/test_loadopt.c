@@ -106,16 +106,16 @@ Test(loadopt, image_word_forms)
 	}
 	/* Only the first word: a second image-like word is unknown. */
 	expect_error("a.efi b.efi",
-		     "load options: unknown word 'b.efi' (expected linux=, initrd=, entry=, debug or --)");
+		     "load options: unknown word 'b.efi' (expected linux=, initrd=, entry=, reloc=, debug or --)");
 	/* A first word that is an option is never taken for the image. */
 	cr_assert_eq(parse("linux=FS0\\k debug"), 0, "%s", err.msg);
 	cr_assert_str_eq(o.linux_path, "\\FS0\\k");
 	cr_assert(o.debug);
 	/* Not image-like: an error, not skipped. */
 	expect_error("pvhboot debug",
-		     "load options: unknown word 'pvhboot' (expected linux=, initrd=, entry=, debug or --)");
+		     "load options: unknown word 'pvhboot' (expected linux=, initrd=, entry=, reloc=, debug or --)");
 	expect_error("x.ef",
-		     "load options: unknown word 'x.ef' (expected linux=, initrd=, entry=, debug or --)");
+		     "load options: unknown word 'x.ef' (expected linux=, initrd=, entry=, reloc=, debug or --)");
 }
 
 Test(loadopt, cmdline_after_double_dash)
@@ -131,7 +131,7 @@ Test(loadopt, cmdline_after_double_dash)
 
 	/* "--x" is not the separator. */
 	expect_error("--x", "load options: unknown word '--x' (expected linux=, initrd=, entry=, "
-			    "debug or --)");
+			    "reloc=, debug or --)");
 }
 
 Test(loadopt, not_nul_terminated_and_odd_length)
@@ -242,7 +242,7 @@ Test(loadopt, non_ascii_text_is_an_error)
 Test(loadopt, word_errors)
 {
 	expect_error("x.efi frob",
-		     "load options: unknown word 'frob' (expected linux=, initrd=, entry=, debug or --)");
+		     "load options: unknown word 'frob' (expected linux=, initrd=, entry=, reloc=, debug or --)");
 	expect_error("linux=", "load options: linux= needs a path");
 	expect_error("linux=/a initrd=", "load options: initrd= needs a path");
 	expect_error("entry=", "load options: entry= needs an entry id");
@@ -318,4 +318,55 @@ Test(loadopt, example_startup_nsh_line)
 	cr_assert_eq(o.ninitrd, 1);
 	cr_assert_str_eq(o.initrd[0], "\\kernels\\initrd.img");
 	cr_assert_str_eq(o.cmdline, "root=/dev/vda1 ro console=ttyS0");
+}
+
+Test(loadopt, reloc_forces_a_base)
+{
+	cr_assert_eq(parse("pvhboot.efi reloc=0x4000000 linux=\\vmlinux"), 0, "%s", err.msg);
+	cr_assert(o.has_reloc);
+	cr_assert_eq(o.reloc, 0x4000000);
+	cr_assert_eq(parse("reloc=3FE00000 linux=\\vmlinux"), 0, "%s", err.msg);
+	cr_assert_eq(o.reloc, 0x3fe00000);
+	cr_assert_eq(parse("linux=\\vmlinux"), 0);
+	cr_assert(!o.has_reloc);
+	expect_error("reloc=0x", "load options: reloc='0x': want a hexadecimal address of 1 to 16 digits");
+	expect_error("reloc=0x12345678901234567",
+		     "load options: reloc='0x12345678901234567': want a hexadecimal address of 1 to 16 digits");
+	expect_error("reloc=16M", "load options: reloc='16M': 'M' is not a hexadecimal digit");
+	expect_error("reloc=1 reloc=2", "load options: reloc= given twice");
+}
+
+Test(loadopt, entry_options_give_up_pvhboot_reloc)
+{
+	char cmd[128] = "console=ttyS0  pvhboot.reloc=0x4000000 root=/dev/vda1";
+	bool has = false;
+	uint64_t v = 0;
+
+	err_clear(&err);
+	cr_assert_eq(loadopt_take_reloc(cmd, &has, &v, "e.conf", &err), 0, "%s", err.msg);
+	cr_assert(has);
+	cr_assert_eq(v, 0x4000000);
+	cr_assert_str_eq(cmd, "console=ttyS0 root=/dev/vda1");
+
+	char none[64] = "quiet";
+	has = false;
+	cr_assert_eq(loadopt_take_reloc(none, &has, &v, "e.conf", &err), 0);
+	cr_assert(!has);
+	cr_assert_str_eq(none, "quiet");
+
+	char only[64] = "pvhboot.reloc=200000";
+	cr_assert_eq(loadopt_take_reloc(only, &has, &v, "e.conf", &err), 0);
+	cr_assert_eq(v, 0x200000);
+	cr_assert_str_eq(only, "");
+
+	char bad[64] = "a pvhboot.reloc=0xfoo";
+	has = false;
+	cr_assert_eq(loadopt_take_reloc(bad, &has, &v, "e.conf", &err), -1);
+	cr_assert_str_eq(err.msg, "e.conf: pvhboot.reloc='0xfoo': 'o' is not a hexadecimal digit");
+
+	char twice[64] = "pvhboot.reloc=1 pvhboot.reloc=2";
+	has = false;
+	err_clear(&err);
+	cr_assert_eq(loadopt_take_reloc(twice, &has, &v, "e.conf", &err), -1);
+	cr_assert_str_eq(err.msg, "e.conf: pvhboot.reloc given twice");
 }

@@ -259,7 +259,8 @@ Test(plan, destination_not_ram)
 
 	tp_pc_map(0x4000000);
 	tp_segment(0xf0000, 0x200000, 0x1000, 0x1000);
-	tp_build_fails("plan: segment 0 [0xf0000, 0xf1000) is not RAM");
+	tp_build_fails("plan: segment 0 [0xf0000, 0xf1000) lies below 1 MiB, which stays off "
+		       "limits (real-mode IVT, BIOS data, EBDA)");
 }
 
 Test(plan, overlap_with_busy)
@@ -305,6 +306,222 @@ Test(plan, bad_segments)
 	tp_pc_map(0x4000000);
 	tp_in.nsegments = PLAN_MAX_SEGMENTS + 1;
 	tp_build_fails("plan: 33 segments, at most 32");
+}
+
+/* --- relocation, low memory, live ranges, empty segments -------------------- */
+
+static void tp_reloc(uint64_t align, uint64_t min, uint64_t max)
+{
+	tp_in.reloc.relocatable = true;
+	tp_in.reloc.align = align;
+	tp_in.reloc.min = min;
+	tp_in.reloc.max = max;
+}
+
+/* Debian's 6.12 note on a map whose 16-32 MiB are reserved (SMM OVMF's NVS, say). */
+static void tp_debian_taken(void)
+{
+	const struct memmap_entry raw[] = {
+		{ 0x0, 0x9fc00, 1 },
+		{ MiB, 0x40000000 - MiB, 1 },
+		{ 16 * MiB, 16 * MiB, 4 },
+	};
+	struct err err;
+
+	err_clear(&err);
+	cr_assert_eq(memmap_normalise(&tp_map, raw, 3, &err), 0);
+	memset(&tp_in, 0, sizeof(tp_in));
+	tp_in.map = &tp_map;
+	tp_segment(16 * MiB, 2 * MiB, 0x800000, 0xc00000);
+	tp_segment(28 * MiB, 10 * MiB, 0x100000, 0x400000);
+	tp_module(40 * MiB, 0x200000);
+}
+
+Test(plan, relocates_highest_when_linked_range_taken)
+{
+	tp_debian_taken();
+	tp_reloc(2 * MiB, 16 * MiB, 0x3fffffff);
+	tp_in.bootdata_size = 0x1000;
+	tp_in.handoff_size = 0x2000;
+	tp_build_ok();
+	/* Span 16..32 MiB (16 MiB) ends at 1 GiB: base 1 GiB - 16 MiB. */
+	cr_assert_eq(tp_plan.delta, 0x3f000000ull - 16 * MiB);
+	cr_assert(tp_plan.relocated);
+	tp_expect_op(0, PLAN_COPY, 0x3f000000, 2 * MiB, 0x800000);
+	cr_assert_lt(tp_plan.bootdata_addr, 0x3f000000);
+}
+
+Test(plan, relocation_respects_max_and_busy)
+{
+	tp_debian_taken();
+	tp_reloc(2 * MiB, 16 * MiB, 0x07ffffff); /* 128 MiB - 1 */
+	tp_busy(100 * MiB, 120 * MiB);
+	tp_build_ok();
+	/* 112..128 MiB overlaps the busy range; the next 2 MiB-aligned fit below it: 84 MiB. */
+	cr_assert_eq(tp_plan.delta, 84 * MiB - 16 * MiB);
+}
+
+Test(plan, linked_range_taken_without_note)
+{
+	tp_debian_taken();
+	tp_build_fails("plan: segment 0 [0x1000000, 0x1c00000) is not RAM");
+}
+
+Test(plan, relocation_note_refusals)
+{
+	tp_debian_taken();
+	tp_reloc(0x3000, 16 * MiB, 0x3fffffff);
+	tp_build_fails("plan: segment 0 [0x1000000, 0x1c00000) is not RAM; relocating: PHYS32_RELOC "
+		       "align 0x3000 is not a power of two");
+	tp_debian_taken();
+	tp_reloc(0, 16 * MiB, 0x3fffffff);
+	tp_build_fails("plan: segment 0 [0x1000000, 0x1c00000) is not RAM; relocating: PHYS32_RELOC "
+		       "align 0x0 is not a power of two");
+	tp_debian_taken();
+	tp_reloc(2 * MiB, 16 * MiB, 24 * MiB);
+	tp_build_fails("plan: segment 0 [0x1000000, 0x1c00000) is not RAM; relocating: PHYS32_RELOC "
+		       "max 0x1800000 is below min 0x1000000 + image size 0x1000000 - 1");
+	tp_debian_taken();
+	tp_reloc(2 * MiB, 16 * MiB, 40 * MiB);
+	tp_build_fails("plan: segment 0 [0x1000000, 0x1c00000) is not RAM; relocating: no room for "
+		       "the kernel's 0x1000000 bytes in free RAM (PHYS32_RELOC align 0x200000, min "
+		       "0x1000000, max 0x2800000)");
+}
+
+Test(plan, forced_base)
+{
+	tp_debian_taken();
+	tp_reloc(2 * MiB, 16 * MiB, 0x3fffffff);
+	tp_in.reloc.forced = true;
+	tp_in.reloc.base = 64 * MiB;
+	tp_build_ok();
+	cr_assert_eq(tp_plan.delta, 48 * MiB);
+
+	/* Forced at the linked address of a kernel whose linked range is free: no move. */
+	tp_pc_map(0x10000000);
+	tp_segment(16 * MiB, 2 * MiB, 0x1000, 0x1000);
+	tp_reloc(2 * MiB, 16 * MiB, 0x3fffffff);
+	tp_in.reloc.forced = true;
+	tp_in.reloc.base = 16 * MiB;
+	tp_build_ok();
+	cr_assert_eq(tp_plan.delta, 0);
+
+	static const struct {
+		uint64_t base;
+		const char *msg;
+	} bad[] = {
+		{ 65 * MiB, "plan: reloc=0x4100000 is not a multiple of PHYS32_RELOC align 0x200000" },
+		{ 0, "plan: reloc=0x0 lies below 1 MiB, which stays off limits (real-mode IVT, BIOS "
+		     "data, EBDA)" },
+		{ 8 * MiB, "plan: reloc=0x800000 is below PHYS32_RELOC min 0x1000000" },
+		{ 0x3f200000, "plan: reloc=0x3f200000 + image size 0x1000000 - 1 exceeds PHYS32_RELOC "
+			      "max 0x3fffffff" },
+		{ 10 * MiB, NULL },
+		{ 20 * MiB, "plan: reloc=0x1400000: [0x1400000, 0x2400000) is not all RAM" },
+		{ 34 * MiB, "plan: reloc=0x2200000: [0x2200000, 0x3200000) overlaps a module "
+			    "[0x2800000, 0x2a00000)" },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (!bad[i].msg)
+			continue;
+		tp_debian_taken();
+		tp_reloc(2 * MiB, 16 * MiB, 0x3fffffff);
+		tp_in.reloc.forced = true;
+		tp_in.reloc.base = bad[i].base;
+		tp_build_fails(bad[i].msg);
+	}
+
+	tp_debian_taken();
+	tp_in.reloc.forced = true;
+	tp_in.reloc.base = 64 * MiB;
+	tp_build_fails("plan: the kernel has no PHYS32_RELOC note: it loads only at its linked "
+		       "range [0x1000000, 0x2000000)");
+}
+
+Test(plan, delta_given)
+{
+	tp_debian_taken();
+	tp_in.delta_given = true;
+	tp_in.delta = 80 * MiB;
+	tp_build_ok();
+	cr_assert_eq(tp_plan.delta, 80 * MiB);
+	tp_expect_op(0, PLAN_COPY, 96 * MiB, 2 * MiB, 0x800000);
+
+	/* A given delta is checked like a linked address. */
+	tp_debian_taken();
+	tp_in.delta_given = true;
+	tp_in.delta = 2 * MiB;
+	tp_build_fails("plan: segment 0 [0x1200000, 0x1e00000) is not RAM");
+}
+
+Test(plan, reloc_choose_alone)
+{
+	struct range avoid[2] = { { 900 * MiB, 1024 * MiB }, { 0, 0 } };
+	const char *names[2] = { "firmware", NULL };
+	struct plan_reloc rl = { true, 2 * MiB, 16 * MiB, 0x3fffffff, false, 0 };
+	struct range span = { 16 * MiB, 16 * MiB + 0x3000001 };
+	uint64_t delta = 0;
+	struct err err;
+
+	tp_pc_map(0x80000000ull);
+	err_clear(&err);
+	cr_assert_eq(plan_reloc_choose(&tp_map, avoid, names, 2, span, &rl, &delta, &err), 0, "%s",
+		     err.msg);
+	/* 0x3000001 bytes below 900 MiB, on a 2 MiB boundary: 850 MiB. */
+	cr_assert_eq(delta + span.start, 850 * MiB);
+
+	rl.forced = true;
+	rl.base = 880 * MiB;
+	err_clear(&err);
+	cr_assert_eq(plan_reloc_choose(&tp_map, avoid, names, 2, span, &rl, &delta, &err), -1);
+	cr_assert_str_eq(err.msg, "plan: reloc=0x37000000: [0x37000000, 0x3a000001) overlaps "
+				  "firmware [0x38400000, 0x40000000)");
+}
+
+Test(plan, segment_with_file_bytes_but_no_memory)
+{
+	/* Once skipped by the checks and copied anyway: now refused, whatever dst says. */
+	tp_pc_map(0x4000000);
+	tp_segment(0x1000000, 0x200000, 0x1000, 0x1000);
+	tp_segment(0x0, 0x300000, 0x1000, 0);
+	tp_build_fails("plan: segment 1: filesz 0x1000 exceeds memsz 0x0");
+
+	/* Empty segments emit no operation. */
+	tp_pc_map(0x4000000);
+	tp_segment(0x1000000, 0x200000, 0x1000, 0x1000);
+	tp_segment(0x5000000, 0x300000, 0, 0);
+	tp_build_ok();
+	cr_assert_eq(tp_plan.nops, 1);
+}
+
+Test(plan, low_memory_stays_off_limits)
+{
+	tp_pc_map(0x4000000);
+	tp_segment(0x8000, 0x200000, 0x1000, 0x1000);
+	tp_build_fails("plan: segment 0 [0x8000, 0x9000) lies below 1 MiB, which stays off limits "
+		       "(real-mode IVT, BIOS data, EBDA)");
+}
+
+Test(plan, kernel_over_the_loader_image)
+{
+	/* Linked at 1 MiB over the loader (live), modules right after the loader (QEMU mb1). */
+	tp_pc_map(0x8000000);
+	tp_in.live[0].start = MiB;
+	tp_in.live[0].end = MiB + 0x40000;
+	tp_in.live_name[0] = "pvhboot itself";
+	tp_in.nlive = 1;
+	tp_module(MiB + 0x40000, 0x30000); /* the kernel file */
+	tp_module(MiB + 0x70000, 0x2000);
+	tp_segment(MiB, MiB + 0x40000 + 0x1000, 0x20000, 0x80000);
+	tp_in.segments[0].src = MiB + 0x41000;
+	tp_in.nmodules = 1;
+	tp_in.modules[0] = tp_in.modules[1];
+	tp_in.bootdata_size = 0x1000;
+	tp_in.handoff_size = 0x3000;
+	tp_build_ok();
+	cr_assert_eq(tp_plan.delta, 0);
+	cr_assert_neq(tp_plan.module_addr[0], MiB + 0x70000);
+	cr_assert(tp_plan.bootdata_addr >= MiB + 0x80000);
 }
 
 /* --- property test ---------------------------------------------------------- */
@@ -415,6 +632,29 @@ static void tp_random_case(struct tp_rng *r)
 	}
 	tp_in.bootdata_size = tp_below(r, 4) ? 1 + tp_below(r, 0x3000) : 0;
 	tp_in.handoff_size = tp_below(r, 4) ? 1 + tp_below(r, 0x1000) : 0;
+
+	/* Relocation: a note (sometimes odd), sometimes a forced base, sometimes a taken range. */
+	if (tp_below(r, 2)) {
+		static const uint64_t aligns[] = { 0x1000, 0x200000, 0x100000, 0x10, 0x3000, 0 };
+		struct plan_reloc *rl = &tp_in.reloc;
+
+		rl->relocatable = true;
+		rl->align = aligns[tp_below(r, 8) < 3 ? tp_below(r, 3) : tp_below(r, 6)];
+		rl->min = tp_below(r, 2) ? MiB * tp_below(r, 20) : 0;
+		rl->max = tp_below(r, 4) ? top - 1 - tp_below(r, 8 * MiB) : rl->min + tp_size(r, 64);
+		if (tp_below(r, 6) == 0) {
+			rl->forced = true;
+			rl->base = tp_below(r, 2) ? tp_below(r, top / MiB) * MiB
+						  : tp_below(r, top / PLAN_PAGE) * PLAN_PAGE;
+		}
+		if (tp_below(r, 3) == 0) /* the linked range taken by firmware */
+			tp_busy(tp_in.segments[0].dst, tp_in.segments[0].dst + PLAN_PAGE);
+	}
+	if (tp_below(r, 4) == 0) { /* a loader image the copies may cover */
+		tp_in.live[0].start = MiB;
+		tp_in.live[0].end = MiB + tp_size(r, 64);
+		tp_in.nlive = 1;
+	}
 }
 
 /* What a failing case was, for the log. */
@@ -459,7 +699,7 @@ Test(plan, property_random_layouts, .timeout = 120)
 	const char *env = getenv("PVH_PLAN_SEED");
 	const uint64_t seed = env ? strtoull(env, NULL, 0) : 0x5eed0001;
 	struct tp_rng rng = { seed };
-	unsigned ok = 0, staged = 0, failed = 0, with_min = 0;
+	unsigned ok = 0, staged = 0, failed = 0, with_min = 0, relocated = 0, forced = 0;
 	const unsigned cases = 4000;
 	double ratio_min = 0, ratio_sum = 0, ratio_max = 0;
 
@@ -479,6 +719,8 @@ Test(plan, property_random_layouts, .timeout = 120)
 			     "seed 0x%llx case %u: %s", (unsigned long long)seed, c, tp_why);
 		ok++;
 		staged += tp_plan.bytes_staged != 0;
+		relocated += tp_plan.relocated && !tp_in.reloc.forced;
+		forced += tp_plan.relocated && tp_in.reloc.forced;
 
 		/*
 		 * Copy cost: the bytes that must move are the file bytes of
@@ -488,7 +730,7 @@ Test(plan, property_random_layouts, .timeout = 120)
 		uint64_t minimum = 0;
 
 		for (unsigned i = 0; i < tp_in.nsegments; i++)
-			if (tp_in.segments[i].src != tp_in.segments[i].dst)
+			if (tp_in.segments[i].src != tp_in.segments[i].dst + tp_plan.delta)
 				minimum += tp_in.segments[i].filesz;
 		for (unsigned i = 0; i < tp_in.nmodules; i++)
 			if (tp_plan.module_addr[i] != tp_in.modules[i].addr)
@@ -508,11 +750,14 @@ Test(plan, property_random_layouts, .timeout = 120)
 			with_min++;
 		}
 	}
-	cr_log_info("plan property: %u ok (%u staged), %u refused", ok, staged, failed);
+	cr_log_info("plan property: %u ok (%u staged, %u relocated, %u forced), %u refused", ok,
+		    staged, relocated, forced, failed);
 	/* One line on stdout, so `make unit` shows the cost of staging. */
 	printf("plan property: bytes copied / minimum over %u plans: min %.3f avg %.3f max %.3f\n",
 	       with_min, ratio_min, with_min ? ratio_sum / with_min : 0.0, ratio_max);
 	/* The generator must reach the interesting cases, or the test proves little. */
 	cr_assert_geq(ok, cases / 3, "only %u of %u cases planned", ok, cases);
 	cr_assert_geq(staged, 50, "only %u plans needed staging", staged);
+	cr_assert_geq(relocated, 100, "only %u plans relocated the kernel", relocated);
+	cr_assert_geq(forced, 20, "only %u plans took a forced base", forced);
 }

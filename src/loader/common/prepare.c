@@ -129,6 +129,10 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 		pin->segments[i].filesz = s->filesz;
 		pin->segments[i].memsz = s->memsz;
 	}
+	pin->reloc.relocatable = bp->elf.reloc.present;
+	pin->reloc.align = bp->elf.reloc.align;
+	pin->reloc.min = bp->elf.reloc.min;
+	pin->reloc.max = bp->elf.reloc.max;
 	pin->nmodules = req->nmodules;
 	for (unsigned i = 0; i < req->nmodules; i++) {
 		pin->modules[i].addr = req->modules[i].addr;
@@ -159,6 +163,7 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 	err_clear(&plan_err);
 	if (plan_build(&bp->plan, pin, &plan_err))
 		return err_fail(err, "%s: %s", req->kernel.name, plan_err.msg);
+	bp->entry = bp->elf.pvh_entry + bp->plan.delta;
 	for (unsigned i = 0; i < req->nmodules; i++)
 		bp->modules[i].addr = bp->plan.module_addr[i];
 	if (req->have_rsdp_copy) {

@@ -90,8 +90,68 @@ int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memde
 	return 0;
 }
 
-int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
-		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+/*
+ * Sorts out[0..n) by address (insertion sort: after a first compaction the
+ * array is nearly sorted) and merges touching or overlapping entries of one
+ * type. Returns the new count. Large servers report thousands of
+ * descriptors, most of them RAM of one kind or another.
+ */
+static unsigned compact(struct memmap_entry *out, unsigned n)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 1; i < n; i++) {
+		struct memmap_entry e = out[i];
+		unsigned j = i;
+		for (; j > 0 && out[j - 1].addr > e.addr; j--)
+			out[j] = out[j - 1];
+		out[j] = e;
+	}
+	/* Last bytes, not ends: a range may end at 2^64. Sizes are never 0 here. */
+	for (unsigned i = 0; i < n; i++) {
+		if (k > 0) {
+			struct memmap_entry *last = &out[k - 1];
+			uint64_t last_byte = last->addr + (last->size - 1);
+			uint64_t byte = out[i].addr + (out[i].size - 1);
+			bool whole = last->addr == 0 && byte == UINT64_MAX; /* 2^64 bytes: no size */
+			if (last->type == out[i].type && !whole &&
+			    (out[i].addr <= last_byte || out[i].addr - 1 == last_byte)) {
+				if (byte > last_byte)
+					last->size = byte - last->addr + 1;
+				continue;
+			}
+		}
+		out[k++] = out[i];
+	}
+	return k;
+}
+
+/* With the output full: extends an entry of d's type that d touches. */
+static bool merge_into(struct memmap_entry *out, unsigned n, const struct efi_memdesc *d)
+{
+	uint32_t type = efi_memtype_to_e820(d->type);
+	uint64_t first = d->start, byte = d->start + (d->pages * EFI_MEMMAP_PAGE_SIZE - 1);
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t e_byte = out[i].addr + (out[i].size - 1);
+		bool touches = (first <= e_byte || first - 1 == e_byte) &&
+			       (byte >= out[i].addr || byte + 1 == out[i].addr);
+		if (out[i].type != type || !touches)
+			continue;
+		uint64_t lo = first < out[i].addr ? first : out[i].addr;
+		uint64_t hi = byte > e_byte ? byte : e_byte;
+		if (lo == 0 && hi == UINT64_MAX)
+			return false; /* the whole space: a size of 2^64 does not fit */
+		out[i].addr = lo;
+		out[i].size = hi - lo + 1;
+		return true;
+	}
+	return false;
+}
+
+/* free_now: only Conventional memory, as RAM; otherwise every descriptor, converted. */
+static int convert(const void *map, size_t map_size, size_t desc_size, struct memmap_entry *out,
+		   unsigned max, unsigned *n, bool free_now, struct err *err)
 {
 	size_t count;
 
@@ -103,16 +163,36 @@ int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 
 		if (efi_memmap_get(map, desc_size, i, &d, err) < 0)
 			return -1;
-		if (d.pages == 0)
+		if (d.pages == 0 || (free_now && d.type != EFI_MT_CONVENTIONAL))
+			continue;
+		if (free_now)
+			d.type = EFI_MT_CONVENTIONAL;
+		if (*n >= max && max > 0)
+			*n = compact(out, *n);
+		if (*n >= max && merge_into(out, *n, &d))
 			continue;
 		if (*n >= max)
-			return err_fail(err, "efi memmap: more than %u descriptors with pages", max);
+			return err_fail(err,
+					"efi memmap: more than %u ranges even with neighbours of one type merged (descriptor %zu of %zu)",
+					max, i, count);
 		out[*n].addr = d.start;
 		out[*n].size = d.pages * EFI_MEMMAP_PAGE_SIZE;
 		out[*n].type = efi_memtype_to_e820(d.type);
 		(*n)++;
 	}
 	return 0;
+}
+
+int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
+		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+{
+	return convert(map, map_size, desc_size, out, max, n, false, err);
+}
+
+int efi_memmap_free_now(const void *map, size_t map_size, size_t desc_size,
+			struct memmap_entry *out, unsigned max, unsigned *n, struct err *err)
+{
+	return convert(map, map_size, desc_size, out, max, n, true, err);
 }
 
 int efi_memmap_check_free(const void *map, size_t map_size, size_t desc_size, struct range r,

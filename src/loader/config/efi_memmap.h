@@ -63,11 +63,23 @@ int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memde
 /*
  * Converts the map to start-info entries (RAM for Conventional, Loader and
  * BootServices Code/Data; ACPI, NVS, PMEM, unusable; reserved for the rest),
- * in map order, skipping descriptors of 0 pages, at most max of them.
- * Feed the result to memmap_normalise(). Errors start "efi memmap: ".
+ * in map order, skipping descriptors of 0 pages. When more than max would
+ * result, the entries so far are sorted and neighbours of one type merged
+ * (compact), and again as often as needed: only a map with more than max
+ * ranges of distinct types fails. Feed the result to memmap_normalise().
+ * Errors start "efi memmap: ".
  */
 int efi_memmap_convert(const void *map, size_t map_size, size_t desc_size,
 		       struct memmap_entry *out, unsigned max, unsigned *n, struct err *err);
+
+/*
+ * The memory free right now, while boot services run: Conventional
+ * descriptors only, as RAM entries (merged as efi_memmap_convert merges).
+ * Where a relocatable kernel can be read straight to (AllocatePages at an
+ * address chosen in it succeeds). Errors start "efi memmap: ".
+ */
+int efi_memmap_free_now(const void *map, size_t map_size, size_t desc_size,
+			struct memmap_entry *out, unsigned max, unsigned *n, struct err *err);
 
 /* The start-info type (1..7 of pvh/memmap.h) an EFI memory type becomes. */
 uint32_t efi_memtype_to_e820(uint32_t efi_type);

@@ -4,14 +4,16 @@
  * or a firmware boot entry passes them. Read by the EFI front end first: they
  * override loader.conf and the entries.
  *
- *   [IMAGE] [linux=PATH] [initrd=PATH]... [entry=ID] [debug] [-- KERNEL ARGS...]
+ *   [IMAGE] [linux=PATH] [initrd=PATH]... [entry=ID] [reloc=ADDR] [debug]
+ *   [-- KERNEL ARGS...]
  *
  * IMAGE: the shell passes the image path as the first word ("pvhboot.efi",
  * "FS0:\EFI\pvhboot.efi"); a first word that is not an option and ends in
  * ".efi" (any case) or holds ':' or '\' is skipped. Everything after a lone
  * "--" is the kernel command line, verbatim (tabs and line breaks become
  * spaces, the ends are trimmed). linux= boots that kernel directly (initrd=
- * needs it; entry= excludes it); entry= names a BLS entry by its id.
+ * needs it; entry= excludes it); entry= names a BLS entry by its id;
+ * reloc= (hexadecimal) forces the base a relocatable kernel is loaded at.
  *
  * A firmware boot entry may carry binary data rather than text: if the
  * options do not decode as printable UTF-16 made mostly of ASCII, they are
@@ -36,6 +38,8 @@ struct loadopt {
 	char initrd[CONFIG_MAX_INITRDS][CONFIG_PATH_MAX];
 	bool has_entry;
 	char entry[CONFIG_ID_MAX];
+	bool has_reloc;
+	uint64_t reloc;
 	bool has_cmdline; /* "--" was given, even with nothing after it */
 	char cmdline[CONFIG_OPTIONS_MAX + 1];
 };
@@ -45,5 +49,15 @@ struct loadopt {
  * Errors start "load options: ".
  */
 int loadopt_parse(struct loadopt *o, const void *utf16le, size_t bytes, struct err *err);
+
+/*
+ * Takes the words "pvhboot.reloc=ADDR" out of a kernel command line (a loader
+ * entry's options), in place, blanks collapsed to one space: the same forced
+ * base as the load option reloc=, for entries. where names the entry in
+ * errors ("WHERE: pvhboot.reloc='...': ..."). *has_reloc starts false; a
+ * second such word is an error. (The load options' reloc= wins over it.)
+ */
+int loadopt_take_reloc(char *cmdline, bool *has_reloc, uint64_t *reloc, const char *where,
+		       struct err *err);
 
 #endif

@@ -10,6 +10,8 @@
 #include "loader/config/efi_memmap.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
+#include "loader/efi/efi_memattr.h"
+#include "loader/efi/efi_panic.h"
 #include "loader/handoff.h"
 #include "pvh/memmap.h"
 #include "pvh/plan.h"
@@ -21,12 +23,17 @@
 #define BELOW_1G 0x3fffffffull
 /* Boot data: start info, lists, a memory map of at most 128 entries, strings. */
 #define BOOTDATA_MAX (64 * 1024)
-#define MEMMAP_BUF_SIZE (96 * 1024)
+/* 4096 descriptors of OVMF's 48 bytes: large servers report thousands. */
+#define MEMMAP_BUF_SIZE (192 * 1024)
 
 extern const char efi_leave_long_start[], efi_leave_long_end[];
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID memattr_guid = EFI_MEMORY_ATTRIBUTE_PROTOCOL_GUID;
+
+/* Page allocations, so that an error before ExitBootServices frees them all. */
+#define ALLOC_LOG_MAX 128
 
 /* Large state lives here, not on the firmware's small stack. */
 static struct {
@@ -39,7 +46,12 @@ static struct {
 	struct memmap placement;
 	struct memmap_entry placement_raw[ELF_MAX_SEGMENTS + EFI_MAX_INITRDS + 1];
 	struct memmap handover;
+	struct memmap free_now;
 	struct memmap_entry raw[MEMMAP_MAX];
+	uint64_t delta;     /* added to every segment's address and the entry */
+	bool span_owned;    /* the whole (moved) image range is allocated: read in place */
+	uint64_t staged;    /* file bytes read to a buffer, copied after ExitBootServices */
+	bool planned;
 	struct plan_input pin;
 	struct plan plan;
 	struct si_request si;
@@ -48,6 +60,10 @@ static struct {
 	UINT32 desc_version;
 	uint64_t tsc_per_ms;
 	char msg[ERR_MSG_MAX + 64];
+	unsigned nallocs;
+	struct {
+		uint64_t addr, pages;
+	} allocs[ALLOC_LOG_MAX];
 } g;
 
 static uint64_t rdtsc(void)
@@ -68,8 +84,19 @@ static void tsc_calibrate(void)
 		g.tsc_per_ms = 1;
 }
 
+/* Give back every page this boot attempt took: the next boot option finds memory as it was. */
+static void free_all_pages(void)
+{
+	while (g.nallocs) {
+		g.nallocs--;
+		uefi_call_wrapper(efi_bs->FreePages, 2, g.allocs[g.nallocs].addr,
+				  g.allocs[g.nallocs].pages);
+	}
+}
+
 static EFI_STATUS fail(EFI_STATUS st, struct err *err)
 {
+	free_all_pages();
 	return efi_fail(st, err->msg);
 }
 
@@ -94,14 +121,70 @@ static int kernel_read(const struct elf_file *ef, uint64_t off, void *buf, uint6
 	return EFI_ERROR(efi_file_read_at(ef->ctx, off, buf, len, &err)) ? -1 : 0;
 }
 
-static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t *addr, uint64_t bytes)
+/* AllocatePages, logged for free_all_pages(); a full log refuses (and frees). */
+static EFI_STATUS alloc_typed(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE mt, uint64_t *addr,
+			      uint64_t bytes)
 {
 	EFI_PHYSICAL_ADDRESS a = *addr;
-	EFI_STATUS st = uefi_call_wrapper(efi_bs->AllocatePages, 4, type, EfiLoaderData,
-					  (bytes + PAGE - 1) / PAGE, &a);
-	if (!EFI_ERROR(st))
-		*addr = a;
+	uint64_t pages = (bytes + PAGE - 1) / PAGE;
+	EFI_STATUS st = uefi_call_wrapper(efi_bs->AllocatePages, 4, type, mt, pages, &a);
+
+	if (EFI_ERROR(st))
+		return st;
+	if (g.nallocs == ALLOC_LOG_MAX) {
+		uefi_call_wrapper(efi_bs->FreePages, 2, a, pages);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	g.allocs[g.nallocs].addr = a;
+	g.allocs[g.nallocs].pages = pages;
+	g.nallocs++;
+	*addr = a;
 	return st;
+}
+
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t *addr, uint64_t bytes)
+{
+	return alloc_typed(type, EfiLoaderData, addr, bytes);
+}
+
+/*
+ * The pool (boot data and the hand-off area, where leave_long and the stub
+ * run after ExitBootServices, still on the firmware's page tables): code
+ * pages, so that firmware mapping data pages execute-never does not fault
+ * there, and neither execute-never nor read-only where the firmware has the
+ * memory attribute protocol to say so.
+ */
+static EFI_STATUS alloc_pool(struct err *err)
+{
+	EFI_MEMORY_ATTRIBUTE_PROTOCOL *ma = NULL;
+
+	g.pool_size = BOOTDATA_MAX + HANDOFF_AREA_SIZE + 2 * PAGE;
+	g.pool = BELOW_1G;
+	EFI_STATUS st = alloc_typed(AllocateMaxAddress, EfiLoaderCode, &g.pool, g.pool_size);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "efi: no %llu bytes below 1 GiB for the start info and hand-off",
+			 (unsigned long long)g.pool_size);
+		return st;
+	}
+	g.pool_size = (g.pool_size + PAGE - 1) & ~(PAGE - 1);
+	st = uefi_call_wrapper(efi_bs->LocateProtocol, 3, &memattr_guid, NULL, (void **)&ma);
+	if (EFI_ERROR(st) || !ma) {
+		efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode (no memory "
+			   "attribute protocol)\n", (unsigned long long)g.pool,
+			   (unsigned long long)(g.pool + g.pool_size - 1));
+		return EFI_SUCCESS;
+	}
+	st = uefi_call_wrapper(ma->ClearMemoryAttributes, 4, ma, g.pool, g.pool_size,
+			       EFI_MEMORY_XP | EFI_MEMORY_RO);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "efi: clearing XP/RO of the hand-off pages 0x%llx-0x%llx failed (0x%llx)",
+			 (unsigned long long)g.pool, (unsigned long long)(g.pool + g.pool_size - 1),
+			 (unsigned long long)st);
+		return st;
+	}
+	efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode, XP/RO cleared\n",
+		   (unsigned long long)g.pool, (unsigned long long)(g.pool + g.pool_size - 1));
+	return EFI_SUCCESS;
 }
 
 static void report_read(const char *what, const char *path, uint64_t bytes, uint64_t t0)
@@ -139,15 +222,86 @@ static void reserve_free_parts(uint64_t start, uint64_t end)
 	}
 }
 
+/*
+ * Where the kernel goes. At its linked address when all of it is free now,
+ * or when it cannot move (load_segments then stages what the firmware still
+ * holds, copied after ExitBootServices). Otherwise, or with reloc=, a
+ * relocatable kernel moves to the base the core's chooser picks in the
+ * memory free now (the highest that fits its note), allocated whole, so
+ * that every segment is read straight to its place: nothing staged.
+ */
+static EFI_STATUS choose_placement(const char *path, const struct efi_selection *sel,
+				   struct err *err)
+{
+	unsigned n = 0;
+	struct err why;
+	struct range span = { g.elf.span_start, g.elf.span_end };
+	struct range pages = { span.start & ~(PAGE - 1), (span.end + PAGE - 1) & ~(PAGE - 1) };
+
+	g.delta = 0;
+	g.span_owned = false;
+	if (get_memory_map(err))
+		return EFI_LOAD_ERROR;
+	if (efi_memmap_free_now(g.map_buf, g.map_size, g.desc_size, g.raw, MEMMAP_MAX, &n, err) ||
+	    memmap_normalise(&g.free_now, g.raw, n, err))
+		return EFI_LOAD_ERROR;
+	if (!sel->has_reloc && (!g.elf.reloc.present || memmap_is_ram(&g.free_now, pages)))
+		return EFI_SUCCESS;
+
+	struct plan_reloc r = { g.elf.reloc.present, g.elf.reloc.align, g.elf.reloc.min,
+				g.elf.reloc.max, sel->has_reloc, sel->reloc };
+	uint64_t delta = 0;
+	err_clear(&why);
+	if (plan_reloc_choose(&g.free_now, NULL, NULL, 0, span, &r, &delta, &why)) {
+		err_fail(err, "%s: linked at 0x%llx-0x%llx%s; %s", path,
+			 (unsigned long long)span.start, (unsigned long long)(span.end - 1),
+			 sel->has_reloc ? ", reloc= given" : ", part of it held by the firmware",
+			 why.msg);
+		return EFI_LOAD_ERROR;
+	}
+	uint64_t base = pages.start + delta;
+	EFI_STATUS st = alloc_pages(AllocateAddress, &base, pages.end - pages.start);
+	if (EFI_ERROR(st)) {
+		err_fail(err, "%s: the chosen range 0x%llx-0x%llx cannot be allocated (0x%llx)", path,
+			 (unsigned long long)(pages.start + delta),
+			 (unsigned long long)(pages.end + delta - 1), (unsigned long long)st);
+		return st;
+	}
+	g.delta = delta;
+	g.span_owned = true;
+	efi_printf("pvhboot:   relocated by %s0x%llx: 0x%llx-0x%llx (linked at 0x%llx%s), "
+		   "read in place\n", (int64_t)delta < 0 ? "-" : "+",
+		   (unsigned long long)((int64_t)delta < 0 ? -delta : delta),
+		   (unsigned long long)(span.start + delta), (unsigned long long)(span.end + delta - 1),
+		   (unsigned long long)span.start,
+		   sel->has_reloc ? ", reloc= given" : ", held by the firmware until ExitBootServices");
+	return EFI_SUCCESS;
+}
+
 /* Each load segment: straight to its destination if that is free memory, else a buffer. */
 static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 {
+	g.staged = 0;
 	for (unsigned i = 0; i < g.elf.nsegments; i++) {
 		const struct elf_segment *s = &g.elf.segments[i];
 		uint64_t start = s->paddr & ~(PAGE - 1);
 		uint64_t end = (s->paddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
 		uint64_t t0 = rdtsc();
 		EFI_STATUS st;
+
+		if (g.span_owned) {
+			/* The whole moved range is ours: read in place, zero the rest. */
+			uint8_t *dst = (uint8_t *)(uintptr_t)(s->paddr + g.delta);
+			g.seg_src[i] = s->paddr + g.delta;
+			st = efi_file_read_at(kf, s->offset, dst, s->filesz, err);
+			if (EFI_ERROR(st))
+				return st;
+			memset(dst + s->filesz, 0, s->memsz - s->filesz);
+			char what[32];
+			fmt_snprintf(what, sizeof(what), "segment %u of", s->index);
+			report_read(what, kf->path, s->filesz, t0);
+			continue;
+		}
 
 		if (get_memory_map(err))
 			return EFI_LOAD_ERROR;
@@ -177,6 +331,7 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 				return st;
 			}
 			g.seg_src[i] = buf;
+			g.staged += s->filesz;
 			st = efi_file_read_at(kf, s->offset, (void *)(uintptr_t)buf, s->filesz, err);
 			efi_printf("pvhboot:   segment %u: destination 0x%llx held by the firmware: "
 				   "staged at 0x%llx\n", s->index, (unsigned long long)s->paddr,
@@ -219,7 +374,12 @@ static EFI_STATUS load_kernel(EFI_FILE_HANDLE root, const struct efi_selection *
 		   "0x%llx-0x%llx\n", sel->linux_path, (unsigned long long)kf.size,
 		   g.elf.elf_class, (unsigned long long)g.elf.pvh_entry, g.elf.nsegments,
 		   (unsigned long long)g.elf.span_start, (unsigned long long)g.elf.span_end);
-	st = load_segments(&kf, err);
+	st = choose_placement(sel->linux_path, sel, err);
+	if (!EFI_ERROR(st))
+		st = load_segments(&kf, err);
+	if (!EFI_ERROR(st))
+		efi_printf("pvhboot:   %llu bytes staged (to copy after ExitBootServices)\n",
+			   (unsigned long long)g.staged);
 out:
 	efi_file_close(&kf);
 	return st;
@@ -268,17 +428,33 @@ static uint64_t find_rsdp(void)
 	return v1;
 }
 
-/* The map handed to the kernel: the firmware's, converted, normalised, fitted. */
+/*
+ * The map handed to the kernel: the firmware's, converted, normalised,
+ * fitted to Linux's 128 entries, keeping as RAM everything placed there:
+ * the kernel (where it runs), the initrds, and once planned the start info
+ * and the hand-off area.
+ */
 static int build_handover_map(struct err *err)
 {
-	unsigned n = 0;
-	struct range keep = { g.elf.span_start, g.elf.span_end };
+	unsigned n = 0, nkeep = 0;
+	struct range keep[2 + EFI_MAX_INITRDS + 1];
 
+	keep[nkeep++] = (struct range){ g.elf.span_start + g.delta, g.elf.span_end + g.delta };
+	for (unsigned i = 0; i < g.pin.nmodules; i++) {
+		uint64_t at = g.planned ? g.plan.module_addr[i] : g.pin.modules[i].addr;
+		if (g.pin.modules[i].size)
+			keep[nkeep++] = (struct range){ at, at + g.pin.modules[i].size };
+	}
+	if (g.planned) {
+		keep[nkeep++] = (struct range){ g.plan.bootdata_addr, g.plan.bootdata_addr + BOOTDATA_MAX };
+		keep[nkeep++] = (struct range){ g.plan.handoff_addr,
+						g.plan.handoff_addr + g.pin.handoff_size };
+	}
 	if (efi_memmap_convert(g.map_buf, g.map_size, g.desc_size, g.raw, MEMMAP_MAX, &n, err))
 		return -1;
 	if (memmap_normalise(&g.handover, g.raw, n, err))
 		return -1;
-	return memmap_fit(&g.handover, PVH_LINUX_MAX_MEMMAP, &keep, 1, err);
+	return memmap_fit(&g.handover, PVH_LINUX_MAX_MEMMAP, keep, nkeep, err);
 }
 
 /*
@@ -292,9 +468,9 @@ static int plan_everything(const struct efi_selection *sel, struct err *err)
 
 	for (unsigned i = 0; i < g.elf.nsegments; i++) {
 		const struct elf_segment *s = &g.elf.segments[i];
-		g.placement_raw[n++] = (struct memmap_entry){ s->paddr, s->memsz, 1 };
+		g.placement_raw[n++] = (struct memmap_entry){ s->paddr + g.delta, s->memsz, 1 };
 		/* Read straight to its place (BSS zeroed too): nothing left to copy or zero. */
-		uint64_t in_place = g.seg_src[i] == s->paddr ? s->memsz : s->filesz;
+		uint64_t in_place = g.seg_src[i] == s->paddr + g.delta ? s->memsz : s->filesz;
 		g.pin.segments[i] = (struct plan_segment){ s->paddr, g.seg_src[i], in_place, s->memsz };
 	}
 	for (unsigned i = 0; i < g.pin.nmodules; i++)
@@ -306,10 +482,14 @@ static int plan_everything(const struct efi_selection *sel, struct err *err)
 	g.pin.map = &g.placement;
 	g.pin.nsegments = g.elf.nsegments;
 	g.pin.nbusy = 0;
+	/* The delta is decided (choose_placement): the planner takes it as given. */
+	g.pin.delta_given = true;
+	g.pin.delta = g.delta;
 	g.pin.bootdata_size = BOOTDATA_MAX;
 	g.pin.handoff_size = HANDOFF_AREA_SIZE + (uint64_t)(efi_leave_long_end - efi_leave_long_start);
 	if (plan_build(&g.plan, &g.pin, err))
 		return -1;
+	g.planned = true;
 
 	g.si.flags = 0;
 	g.si.cmdline = sel->cmdline;
@@ -331,8 +511,9 @@ static void report_plan(const struct efi_selection *sel)
 		efi_printf("pvhboot:   module %u %s: %llu bytes at 0x%llx\n", i, sel->initrd_paths[i],
 			   (unsigned long long)g.modules[i].size,
 			   (unsigned long long)g.modules[i].addr);
-	efi_printf("pvhboot:   start info at 0x%llx, RSDP 0x%llx, %u operations: %llu bytes to "
-		   "copy, %llu to zero\n", (unsigned long long)g.plan.bootdata_addr,
+	efi_printf("pvhboot:   start info at 0x%llx, hand-off at 0x%llx, RSDP 0x%llx, %u "
+		   "operations: %llu bytes to copy, %llu to zero\n",
+		   (unsigned long long)g.plan.bootdata_addr, (unsigned long long)g.plan.handoff_addr,
 		   (unsigned long long)g.si.rsdp, g.plan.nops,
 		   (unsigned long long)g.plan.bytes_copied,
 		   (unsigned long long)g.plan.bytes_zeroed);
@@ -377,16 +558,15 @@ static void __attribute__((noreturn)) enter_kernel(void)
 	uint8_t *stub = (uint8_t *)block + sizeof(*block);
 	size_t stub_len = (size_t)(handoff_end - handoff_start);
 	uint8_t *leave = stub + ((stub_len + 15) & ~(size_t)15);
-	if (handoff_fill(block, (uint32_t)g.plan.handoff_addr, &g.plan, g.elf.pvh_entry,
+	if (handoff_fill(block, (uint32_t)g.plan.handoff_addr, &g.plan, g.elf.pvh_entry + g.plan.delta,
 			 g.plan.bootdata_addr, &err))
 		goto dead;
 	memcpy(stub, handoff_start, stub_len);
 	memcpy(leave, efi_leave_long_start, (size_t)(efi_leave_long_end - efi_leave_long_start));
 	((void (*)(uint64_t, uint64_t))(uintptr_t)leave)((uintptr_t)block, (uintptr_t)stub);
 dead:
-	/* Unreachable unless a check above is wrong: nothing can be printed any more. */
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	/* Boot services are gone: only the ports are left to say why. */
+	efi_panic(err.msg);
 }
 
 EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_selection *sel)
@@ -396,6 +576,9 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 
 	err_clear(&err);
 	memset(&g.pin, 0, sizeof(g.pin));
+	g.nallocs = 0;
+	g.planned = false;
+	g.delta = 0;
 	tsc_calibrate();
 	if (sel->ninitrds > EFI_MAX_INITRDS) {
 		err_fail(&err, "more than %d initrds", EFI_MAX_INITRDS);
@@ -407,30 +590,34 @@ EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_sel
 	if (EFI_ERROR(st))
 		return fail(st, &err);
 
-	g.pool_size = BOOTDATA_MAX + HANDOFF_AREA_SIZE + 2 * PAGE;
-	g.pool = BELOW_1G;
-	st = alloc_pages(AllocateMaxAddress, &g.pool, g.pool_size);
-	if (EFI_ERROR(st)) {
-		err_fail(&err, "efi: no %llu bytes below 1 GiB for the start info",
-			 (unsigned long long)g.pool_size);
+	st = alloc_pool(&err);
+	if (EFI_ERROR(st))
 		return fail(st, &err);
-	}
 	if (get_memory_map(&err) || build_handover_map(&err) || plan_everything(sel, &err))
 		return fail(EFI_LOAD_ERROR, &err);
 	report_plan(sel);
 	efi_printf("pvhboot: exiting boot services, starting kernel at 0x%llx\n",
-		   (unsigned long long)g.elf.pvh_entry);
+		   (unsigned long long)(g.elf.pvh_entry + g.plan.delta));
 
-	/* The usual retry: the map key changes if anything allocated since GetMemoryMap. */
+	/*
+	 * The usual retry: the map key changes if anything allocated since
+	 * GetMemoryMap. After a first failed ExitBootServices only GetMemoryMap
+	 * and ExitBootServices may be called (UEFI 2.10, 7.4): errors from then
+	 * on go to the ports.
+	 */
 	for (int attempt = 0;; attempt++) {
-		if (get_memory_map(&err))
-			return fail(EFI_LOAD_ERROR, &err);
+		if (get_memory_map(&err)) {
+			if (attempt == 0)
+				return fail(EFI_LOAD_ERROR, &err);
+			efi_panic(err.msg);
+		}
 		st = uefi_call_wrapper(efi_bs->ExitBootServices, 2, image, g.map_key);
 		if (!EFI_ERROR(st))
 			break;
 		if (attempt == 2) {
-			err_fail(&err, "efi: ExitBootServices failed (0x%llx)", (unsigned long long)st);
-			return fail(st, &err);
+			err_fail(&err, "efi: ExitBootServices failed 3 times (0x%llx)",
+				 (unsigned long long)st);
+			efi_panic(err.msg);
 		}
 	}
 	enter_kernel();

@@ -21,6 +21,8 @@ struct efi_selection {
 	const char *initrd_paths[EFI_MAX_INITRDS];
 	const char *cmdline;
 	bool debug;
+	bool has_reloc; /* reloc=ADDR: the base for a relocatable kernel */
+	uint64_t reloc;
 };
 
 EFI_STATUS efi_boot(EFI_HANDLE image, EFI_FILE_HANDLE root, const struct efi_selection *sel);

@@ -34,6 +34,20 @@ static struct loadopt opts;
 static struct loader_conf conf;
 static struct efi_selection sel;
 static char file_buf[CONFIG_FILE_MAX];
+/* The loader entries' pool: freed when we return to the firmware. */
+static void *entries_pool;
+static EFI_FILE_HANDLE opened_root;
+
+/* What efi_main holds: given back before returning to the firmware. */
+static void give_back(void)
+{
+	if (entries_pool)
+		uefi_call_wrapper(efi_bs->FreePool, 1, entries_pool);
+	entries_pool = NULL;
+	if (opened_root)
+		uefi_call_wrapper(opened_root->Close, 1, opened_root);
+	opened_root = NULL;
+}
 
 struct entry_list {
 	EFI_FILE_HANDLE root;
@@ -94,6 +108,7 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 		err_fail(err, "efi: no memory for the loader entries");
 		return st;
 	}
+	entries_pool = l.entries;
 	st = efi_dir_each(root, ENTRIES_DIR, ".conf", add_entry, &l, err);
 	if (EFI_ERROR(st) && st != EFI_NOT_FOUND)
 		return st;
@@ -127,7 +142,14 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	sel.ninitrds = e->ninitrd;
 	for (unsigned i = 0; i < e->ninitrd; i++)
 		sel.initrd_paths[i] = e->initrd[i];
-	sel.cmdline = e->options;
+	/* pvhboot.reloc=ADDR in the options is ours, not the kernel's. */
+	static char kernel_cmdline[CONFIG_OPTIONS_MAX + 1];
+	memcpy(kernel_cmdline, e->options, sizeof(kernel_cmdline));
+	char where[CONFIG_PATH_MAX];
+	fmt_snprintf(where, sizeof(where), ENTRIES_DIR "\\%s.conf", e->id);
+	if (loadopt_take_reloc(kernel_cmdline, &sel.has_reloc, &sel.reloc, where, err))
+		return EFI_INVALID_PARAMETER;
+	sel.cmdline = kernel_cmdline;
 	return EFI_SUCCESS;
 }
 
@@ -155,6 +177,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	status = efi_volume_open(image, &root, &err);
 	if (EFI_ERROR(status))
 		return efi_fail(status, err.msg);
+	opened_root = root;
 
 	if (opts.has_linux) {
 		sel.title = opts.linux_path;
@@ -166,11 +189,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		efi_printf("pvhboot: booting %s from the load options\n", opts.linux_path);
 	} else {
 		status = select_from_entries(root, &err);
-		if (EFI_ERROR(status))
+		if (EFI_ERROR(status)) {
+			give_back();
 			return efi_fail(status, err.msg);
+		}
 	}
 	if (opts.has_cmdline)
 		sel.cmdline = opts.cmdline;
 	sel.debug = opts.debug;
-	return efi_boot(image, root, &sel);
+	if (opts.has_reloc) {
+		sel.has_reloc = true;
+		sel.reloc = opts.reloc;
+	}
+	/* efi_boot returns only on an error, reported and its own pages freed. */
+	status = efi_boot(image, root, &sel);
+	give_back();
+	return status;
 }

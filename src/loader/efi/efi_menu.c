@@ -5,6 +5,11 @@
 #include "loader/efi/efi_menu.h"
 #include "loader/efi/efi_console.h"
 
+/* Codes 0-0xffff are the firmware's: ours is the first one past them. */
+#define WATCHDOG_CODE 0x10000
+/* What the boot manager arms before starting a boot option (UEFI 2.10, 3.1.2). */
+#define WATCHDOG_BOOT_SECONDS (5 * 60)
+
 static void show_selection(const struct bls_entry *entries, const unsigned *order, unsigned pos)
 {
 	efi_printf("\rpvhboot: > %u. %-60s", pos + 1, bls_display_title(&entries[order[pos]]));
@@ -15,6 +20,12 @@ unsigned efi_menu_run(const struct bls_entry *entries, const unsigned *order, un
 {
 	unsigned pos = 0;
 
+	/*
+	 * The boot manager's 5-minute watchdog runs since it started us: a menu
+	 * that waits longer (a long timeout, menu-force, a person reading)
+	 * would reset the machine. Off while waiting, re-armed for loading.
+	 */
+	uefi_call_wrapper(efi_bs->SetWatchdogTimer, 4, 0, WATCHDOG_CODE, 0, NULL);
 	for (unsigned i = 0; i < n; i++) {
 		if (order[i] == default_index)
 			pos = i;
@@ -53,5 +64,6 @@ unsigned efi_menu_run(const struct bls_entry *entries, const unsigned *order, un
 		show_selection(entries, order, pos);
 	}
 	efi_printf("\n");
+	uefi_call_wrapper(efi_bs->SetWatchdogTimer, 4, WATCHDOG_BOOT_SECONDS, WATCHDOG_CODE, 0, NULL);
 	return order[pos];
 }
