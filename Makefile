@@ -86,7 +86,7 @@ LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
 CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
 
 IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvhboot.efi
-TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle
+TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle $(B)/pvh-ukify
 
 .PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel xen help clean lint layering
 all: $(TOOLS) $(IMAGES) layering
@@ -200,6 +200,10 @@ $(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))
 	$(Q)$(CC) -o $@ $^
 
 $(B)/pvh-bundle: $(call host,src/tools/pvh-bundle.c $(CORE_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^
+
+$(B)/pvh-ukify: $(call host,src/tools/pvh-ukify.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -o $@ $^
 
