@@ -17,6 +17,7 @@
 struct efi_selection {
 	const char *title;
 	const char *linux_path;
+	const char *efi_path; /* an EFI image to start through the firmware, or NULL */
 	unsigned ninitrds;
 	const char *initrd_paths[EFI_MAX_INITRDS];
 	const char *cmdline;

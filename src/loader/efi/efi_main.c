@@ -19,6 +19,7 @@
 #include "loader/efi/efi_boot.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
+#include "loader/efi/efi_image.h"
 #include "loader/efi/efi_menu.h"
 
 #define PVHBOOT_VERSION "0.1"
@@ -139,6 +140,7 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	efi_printf("pvhboot: booting entry '%s' (%s)\n", e->id, bls_display_title(e));
 	sel.title = bls_display_title(e);
 	sel.linux_path = e->linux_path;
+	sel.efi_path = e->is_efi ? e->efi_path : NULL;
 	sel.ninitrds = e->ninitrd;
 	for (unsigned i = 0; i < e->ninitrd; i++)
 		sel.initrd_paths[i] = e->initrd[i];
@@ -200,6 +202,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (opts.has_reloc) {
 		sel.has_reloc = true;
 		sel.reloc = opts.reloc;
+	}
+	/* Not a PVH ELF (an EFI-stub bzImage, a UKI): the firmware starts it. */
+	if (!sel.efi_path && efi_image_is_pe(root, sel.linux_path))
+		sel.efi_path = sel.linux_path;
+	if (sel.efi_path) {
+		struct efi_image_request req = { sel.efi_path, sel.ninitrds, sel.initrd_paths,
+						 sel.cmdline ? sel.cmdline : "" };
+		status = efi_image_start(image, root, &req, &err);
+		give_back();
+		return efi_fail(status, err.msg);
 	}
 	/* efi_boot returns only on an error, reported and its own pages freed. */
 	status = efi_boot(image, root, &sel);
