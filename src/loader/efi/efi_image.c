@@ -310,8 +310,10 @@ EFI_STATUS efi_image_start(EFI_HANDLE parent, EFI_FILE_HANDLE root,
 	st = uefi_call_wrapper(efi_bs->StartImage, 3, child, NULL, NULL);
 	/* StartImage unloads an image that returns from its entry point. */
 	child = NULL;
-	err_fail(err, "%s: the image returned 0x%llx %s", req->path, (unsigned long long)st,
-		 EFI_ERROR(st) ? status_name(st) : "(success)");
+	/* Its own status (a deferred Secure Boot refusal is StartImage's SECURITY_VIOLATION). */
+	err_fail(err, "%s: the image returned 0x%llx%s", req->path, (unsigned long long)st,
+		 st == EFI_SECURITY_VIOLATION ? " SECURITY_VIOLATION: the firmware refused to run it"
+		 : EFI_ERROR(st) ? " (its own error: see its messages above)" : " (success)");
 	if (!EFI_ERROR(st))
 		st = EFI_LOAD_ERROR; /* nothing booted: let the firmware try its next option */
 out:
