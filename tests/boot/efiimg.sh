@@ -9,8 +9,15 @@
 #                   busybox initramfs, listed as a type 2 entry
 #                   (/EFI/Linux/*.efi) by pvhboot.efi as boot manager and
 #                   started with LoadImage; pvhboot inside boots .linux by PVH
-#   efiimg-uki-bad  UKIs with a missing or truncated .linux: a clear error,
-#                   the firmware goes on to its next option
+#   efiimg-uki-bad  UKIs with no .linux, a section past the file, overlapping
+#                   sections, a truncated .linux: a clear error each, and the
+#                   firmware goes on to its next option
+#   efiimg-sb-*     Debian's snakeoil OVMF enforcing Secure Boot, pvhboot.efi
+#                   signed with its test key: a signed UKI boots to
+#                   userspace; the same UKI unsigned, or signed and then
+#                   changed by one byte in .linux, is refused by LoadImage
+#                   (SECURITY_VIOLATION, reported by pvhboot); a type 1 entry
+#                   with a bare ELF is refused by pvhboot's policy
 # Each Linux boot must reach the initramfs's marker with QEMU status 33, the
 # initramfs unpacked and its own token on the command line.
 set -u
@@ -187,6 +194,90 @@ expect_log "$name-truncated" "$log" 'pvhboot: error: \.linux: ' \
 expect_log "$name-continued" "$log" 'FIRMWARE-CONTINUED' "the firmware went on to its next option" || status=1
 rm -f "$esp"
 
+fi
+
+# 4. Secure Boot (snakeoil keys): the firmware verifies, pvhboot reports.
+# BOOTX64.EFI (signed pvhboot) boots its default, the unsigned UKI: refused;
+# the firmware goes on to its shell, whose startup.nsh runs pvhboot.efi for
+# the tampered UKI, the bare ELF entry, and last the signed UKI.
+SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_KEY=$BOOT_BUILD/snakeoil.key
+SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+SB_EXTRA="" # more QEMU arguments for sb_boot (the TPM case)
+name=efiimg-sb
+log=$BOOT_LOG_DIR/$name.log
+if ! want sb; then
+	:
+elif ! command -v sbsign >/dev/null || ! [ -r "$SB_CODE" ] || ! [ -s "$KERNEL612" ]; then
+	tap_not_ok "$name" "needs sbsigntool, ovmf's snakeoil build and cache/kernel-6.12" "$BOOT_LOG_DIR"
+	status=1
+else
+	# Debian ships the key encrypted with the password "snakeoil" (README.Debian of ovmf).
+	[ -s "$SB_KEY" ] || openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key \
+		-passin pass:snakeoil -out "$SB_KEY" 2>"$log.openssl"
+	sign() { sbsign --key "$SB_KEY" --cert "$SB_CERT" --output "$2" "$1" 2>>"$log.sbsign"; }
+	sign "$BOOT_BUILD/pvhboot.efi" "$T/pvhboot.signed.efi"
+	"$BOOT_BUILD/pvh-ukify" -o "$T/sb-unsigned.efi" --linux "$KERNEL612" --initrd "$INITRAMFS" \
+		--cmdline "$BASE_ARGS pvh-path=$name" --uname "$(cat "$BOOT_ROOT/cache/kernel-6.12/version")" \
+		--os-release /etc/os-release >"$log.ukify" 2>&1
+	sign "$T/sb-unsigned.efi" "$T/sb-signed.efi"
+	cp "$T/sb-signed.efi" "$T/sb-tampered.efi"
+	linux_off=$(objdump -h "$T/sb-signed.efi" | awk '$2 == ".linux" {print $6}')
+	byte_at=$(($(printf '%d' "0x$linux_off") + 0x100000))
+	old=$(od -An -tu1 -j"$byte_at" -N1 "$T/sb-tampered.efi" | tr -d ' ')
+	printf "$(printf '\\x%02x' $(((old + 1) & 255)))" |
+		dd of="$T/sb-tampered.efi" bs=1 seek="$byte_at" conv=notrunc status=none
+	printf 'title bare ELF\nlinux /guest.elf\n' >"$T/sb-elf.conf"
+	esp=$T/sb.img
+	"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 256 "$T/pvhboot.signed.efi=/EFI/BOOT/BOOTX64.EFI" \
+		"$T/sb-elf.conf=/loader/entries/sb-elf.conf" "$BOOT_GUEST=/guest.elf" \
+		"$T/sb-unsigned.efi=/EFI/Linux/unsigned.efi" "$T/sb-tampered.efi=/EFI/Linux/tampered.efi" \
+		"$T/sb-signed.efi=/EFI/Linux/signed.efi"
+	rm -f "$T/sb-unsigned.efi" "$T/sb-tampered.efi"
+	# sb_boot CASE DEFAULT: one boot of the ESP, loader.conf's default set;
+	# a refusal returns to the firmware, which under Secure Boot has no
+	# shell to fall back to and retries: QEMU is stopped once pvhboot said it.
+	sb_boot() {
+		local l=$BOOT_LOG_DIR/$name-$1.log
+		printf 'timeout 0\ndefault %s\n' "$2" >"$T/sb-loader.conf"
+		mcopy -i "$esp" -o "$T/sb-loader.conf" ::/loader/loader.conf
+		cp "$SB_VARS" "$T/sb.vars.fd"
+		rm -f "$l.rc"
+		(
+			qemu_run "$name-$1" 600 "$l" -- -M q35,smm=on \
+				-global driver=cfi.pflash01,property=secure,value=on \
+				-drive if=pflash,format=raw,unit=0,readonly=on,file="$SB_CODE" \
+				-drive if=pflash,format=raw,unit=1,file="$T/sb.vars.fd" \
+				-drive if=virtio,format=raw,file="$esp" $SB_EXTRA
+			echo "$QEMU_RC" >"$l.rc"
+		) &
+		local runner=$!
+		while kill -0 "$runner" 2>/dev/null; do
+			if [ "$1" != signed ] && grep -aq 'pvhboot: returning to the firmware' "$l" 2>/dev/null; then
+				kill -TERM $(ps -o pid= --ppid "$runner") 2>/dev/null || true
+				break
+			fi
+			sleep 2
+		done
+		wait "$runner" 2>/dev/null
+		QEMU_RC=$(cat "$l.rc" 2>/dev/null || echo 255)
+		log=$l
+	}
+	sb_boot unsigned unsigned.efi
+	expect_log "$name-on" "$log" 'pvhboot: Secure Boot on \(SecureBoot=1 SetupMode=0\)' \
+		"pvhboot saw Secure Boot enforced" || status=1
+	expect_log "$name-unsigned" "$log" 'unsigned\.efi: LoadImage refused it: 0x80000000000000(0f ACCESS_DENIED|1a SECURITY_VIOLATION)' \
+		"the unsigned UKI: refused by the firmware, pvhboot says so" || status=1
+	sb_boot tampered tampered.efi
+	expect_log "$name-tampered" "$log" 'tampered\.efi: LoadImage refused it: 0x80000000000000(0f ACCESS_DENIED|1a SECURITY_VIOLATION)' \
+		"the signed UKI changed by one byte in .linux: refused" || status=1
+	sb_boot bare-elf sb-elf
+	expect_log "$name-bare-elf" "$log" 'Secure Boot is on: .*guest\.elf is a bare ELF kernel.*pvh-ukify.*sbsign' \
+		"the type 1 bare-ELF entry: refused by pvhboot, saying what to do" || status=1
+	sb_boot signed signed.efi
+	expect_userspace "$name" "$log" || status=1
+	rm -f "$esp"
 fi
 
 exit $status

@@ -212,14 +212,20 @@ static EFI_DEVICE_PATH *file_device_path(EFI_HANDLE parent, const char *path, st
 	return out;
 }
 
+/*
+ * LoadImage's refusals under Secure Boot: EDK2 (OVMF) returns ACCESS_DENIED
+ * for an image whose signature does not verify against db; the
+ * specification also allows SECURITY_VIOLATION (loaded, but not startable).
+ */
 static const char *status_name(EFI_STATUS st)
 {
 	switch (st) {
 	case EFI_SECURITY_VIOLATION:
-		return "SECURITY_VIOLATION: the firmware's Secure Boot check refused it "
-		       "(unsigned, or signed by a key not in db, or changed since signing)";
+		return "SECURITY_VIOLATION: Secure Boot verification failed (unsigned, signed by "
+		       "a key not in db, or changed since signing)";
 	case EFI_ACCESS_DENIED:
-		return "ACCESS_DENIED: the platform's policy forbids it";
+		return "ACCESS_DENIED: the firmware's policy refused it; under Secure Boot: "
+		       "unsigned, signed by a key not in db, or changed since signing";
 	case EFI_UNSUPPORTED:
 		return "UNSUPPORTED: not an image this firmware can run";
 	case EFI_LOAD_ERROR:
@@ -255,6 +261,9 @@ EFI_STATUS efi_image_start(EFI_HANDLE parent, EFI_FILE_HANDLE root,
 	st = uefi_call_wrapper(efi_bs->LoadImage, 6, FALSE, parent, dp, file, file_size, &child);
 	pool_free(file);
 	pool_free(dp);
+	/* SECURITY_VIOLATION still creates the handle (UEFI 2.10, 7.4): unload it. */
+	if (st == EFI_SECURITY_VIOLATION && child)
+		uefi_call_wrapper(efi_bs->UnloadImage, 1, child);
 	if (EFI_ERROR(st)) {
 		err_fail(err, "%s: LoadImage refused it: 0x%llx %s", req->path,
 			 (unsigned long long)st, status_name(st));

@@ -240,6 +240,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_console_init(st);
 	err_clear(&err);
 	efi_printf("pvhboot " PVHBOOT_VERSION " (UEFI)\n");
+	efi_secure_boot_enabled(); /* says which, once */
 
 	status = uefi_call_wrapper(efi_bs->HandleProtocol, 3, image, &loaded_image_guid,
 				   (void **)&li);
