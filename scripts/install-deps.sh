@@ -7,6 +7,7 @@ PKGS="gcc gcc-multilib binutils make libcriterion-dev libxen-dev
 qemu-system-x86 grub-pc-bin grub-common xorriso mtools cpio xz-utils
 busybox-static ovmf gnu-efi clang llvm libclang-rt-14-dev zstd lz4
 cppcheck clang-tidy"
+PKGS="$PKGS sbsigntool swtpm swtpm-tools openssl xxd" # Secure Boot and measured-boot tests (tests/boot/efiimg.sh)
 
 missing=""
 for p in $PKGS; do

@@ -18,6 +18,12 @@
 #                   changed by one byte in .linux, is refused by LoadImage
 #                   (SECURITY_VIOLATION, reported by pvhboot); a type 1 entry
 #                   with a bare ELF is refused by pvhboot's policy
+#   efiimg-tpm-uki  the signed UKI's boot with swtpm: PCR 11 (its sections)
+#                   and 12 (the command line) as the kernel reads them equal
+#                   the values recomputed here from the UKI's bytes; PCR 9 zero
+#   efiimg-tpm-type1 a type 1 PVH entry with swtpm: PCR 9 = the kernel file
+#                   then the initrd, PCR 12 the command line, PCR 11 zero
+# EFIIMG_ONLY="stub uki uki-bad sb tpm1" runs some of them (default: all).
 # Each Linux boot must reach the initramfs's marker with QEMU status 33, the
 # initramfs unpacked and its own token on the command line.
 set -u
@@ -196,6 +202,74 @@ rm -f "$esp"
 
 fi
 
+# pcr_extend OLD_HEX DIGEST_HEX: the new PCR value, sha256(old || digest).
+pcr_extend() {
+	printf '%s%s' "$1" "$2" | xxd -r -p | sha256sum | cut -c1-64
+}
+
+ZERO_PCR=0000000000000000000000000000000000000000000000000000000000000000
+
+# uki_pcr11 UKI: PCR 11 recomputed from the UKI's bytes: the sections
+# systemd-stub measures, in its order, each as its name with the NUL, then
+# its data (VirtualSize bytes at its file offset).
+uki_pcr11() {
+	local want=$ZERO_PCR sec size off
+	for sec in .linux .osrel .cmdline .initrd .ucode .splash .dtb .uname .sbat .pcrpkey; do
+		size=""
+		read -r size off < <(objdump -h "$1" | awk -v n="$sec" '$2 == n {print $3, $6}')
+		[ -n "$size" ] && [ "$((0x$size))" -gt 0 ] || continue
+		want=$(pcr_extend "$want" "$(printf '%s\0' "$sec" | sha256sum | cut -c1-64)")
+		want=$(pcr_extend "$want" "$(tail -c +$((0x$off + 1)) "$1" | head -c $((0x$size)) | sha256sum | cut -c1-64)")
+	done
+	echo "$want"
+}
+
+# check_pcrs NAME LOG WANT9 WANT11: PCRs 9, 11 and 12 as the kernel read
+# them (the initramfs's PVHBOOT-PCR line) against values recomputed here;
+# PCR 12 from the command line /proc/cmdline shows, as UTF-16LE with its NUL.
+check_pcrs() {
+	local name=$1 log=$2 want9=$3 want11=$4 line got9 got11 got12 want12 cmdline
+	line=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-PCR: ')
+	if [ -z "$line" ]; then
+		tap_not_ok "$name" "no PVHBOOT-PCR line: the kernel saw no TPM" "$log"
+		return 1
+	fi
+	got9=$(sed -n 's/.* 9=\([0-9A-Fa-f]*\).*/\1/p' <<<"$line" | tr A-F a-f)
+	got11=$(sed -n 's/.* 11=\([0-9A-Fa-f]*\).*/\1/p' <<<"$line" | tr A-F a-f)
+	got12=$(sed -n 's/.* 12=\([0-9A-Fa-f]*\).*/\1/p' <<<"$line" | tr A-F a-f)
+	cmdline=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ' | sed -n 's/.* cmdline=\[\(.*\)\]$/\1/p')
+	want12=$(pcr_extend "$ZERO_PCR" "$(printf '%s\0' "$cmdline" | iconv -f ascii -t utf-16le | sha256sum | cut -c1-64)")
+	echo "# $name: PCR 9 $got9 (want $want9), 11 $got11 (want $want11), 12 $got12 (want $want12)"
+	if [ "$got9" != "$want9" ]; then
+		tap_not_ok "$name" "PCR 9 $got9, recomputed $want9" "$log"
+	elif [ "$got11" != "$want11" ]; then
+		tap_not_ok "$name" "PCR 11 $got11, recomputed $want11" "$log"
+	elif [ "$got12" != "$want12" ]; then
+		tap_not_ok "$name" "PCR 12 $got12, recomputed $want12 from [$cmdline]" "$log"
+	else
+		tap_ok "$name" "PCRs 9, 11, 12 match the values recomputed from the files"
+		return 0
+	fi
+	return 1
+}
+
+# swtpm_start DIR: a software TPM 2.0 on DIR/sock (TPM_PID, TPM_ARGS for QEMU).
+swtpm_start() {
+	rm -rf "$1" && mkdir -p "$1"
+	TPM_PID="" TPM_ARGS=""
+	command -v swtpm >/dev/null || return 1
+	swtpm socket --tpm2 --tpmstate dir="$1" --ctrl type=unixio,path="$1/sock" \
+		>"$1/swtpm.log" 2>&1 &
+	TPM_PID=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$1/sock" ] && break; sleep 0.5; done
+	TPM_ARGS="-chardev socket,id=chrtpm,path=$1/sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"
+}
+
+swtpm_stop() {
+	[ -n "$TPM_PID" ] && { kill "$TPM_PID" 2>/dev/null; wait "$TPM_PID" 2>/dev/null; }
+	TPM_PID=""
+}
+
 # 4. Secure Boot (snakeoil keys): the firmware verifies, pvhboot reports.
 # BOOTX64.EFI (signed pvhboot) boots its default, the unsigned UKI: refused;
 # the firmware goes on to its shell, whose startup.nsh runs pvhboot.efi for
@@ -243,7 +317,7 @@ else
 		printf 'timeout 0\ndefault %s\n' "$2" >"$T/sb-loader.conf"
 		mcopy -i "$esp" -o "$T/sb-loader.conf" ::/loader/loader.conf
 		cp "$SB_VARS" "$T/sb.vars.fd"
-		rm -f "$l.rc"
+		rm -f "$l" "$l.rc"
 		(
 			qemu_run "$name-$1" 600 "$l" -- -M q35,smm=on \
 				-global driver=cfi.pflash01,property=secure,value=on \
@@ -275,8 +349,53 @@ else
 	sb_boot bare-elf sb-elf
 	expect_log "$name-bare-elf" "$log" 'Secure Boot is on: .*guest\.elf is a bare ELF kernel.*pvh-ukify.*sbsign' \
 		"the type 1 bare-ELF entry: refused by pvhboot, saying what to do" || status=1
-	sb_boot signed signed.efi
+	# The signed UKI boots with swtpm as the TPM: measured boot is checked there.
+	if swtpm_start "$T/tpm"; then
+		SB_EXTRA=$TPM_ARGS
+		sb_boot signed signed.efi
+		SB_EXTRA=""
+		swtpm_stop
+		expect_userspace "$name" "$log" || status=1
+		# PCR 9 untouched: OVMF extends none of 9, 11, 12; the PVH kernel none.
+		check_pcrs efiimg-tpm-uki "$log" "$ZERO_PCR" "$(uki_pcr11 "$T/sb-signed.efi")" || status=1
+	else
+		sb_boot signed signed.efi
+		expect_userspace "$name" "$log" || status=1
+		tap_not_ok efiimg-tpm-uki "swtpm missing: apt-get install swtpm swtpm-tools" "$BOOT_LOG_DIR"
+		status=1
+	fi
+	rm -f "$esp"
+fi
+
+# 5. Measured boot of a type 1 entry (Debian 6.12's PVH vmlinux and the
+# initramfs, OVMF's 4 MiB build with swtpm): PCR 9 the kernel file then the
+# initramfs file, PCR 12 the command line, PCR 11 untouched.
+name=efiimg-tpm-type1
+log=$BOOT_LOG_DIR/$name.log
+if ! want tpm1; then
+	:
+elif ! swtpm_start "$T/tpm1"; then
+	tap_not_ok "$name" "swtpm missing: apt-get install swtpm swtpm-tools" "$BOOT_LOG_DIR"
+	status=1
+else
+	printf 'timeout 0\n' >"$T/loader.conf"
+	printf 'title Debian 6.12 (PVH)\nlinux /vmlinux\ninitrd /initramfs.img\noptions %s pvh-path=%s\n' \
+		"$BASE_ARGS" "$name" >"$T/type1.conf"
+	esp=$T/tpm1.img
+	"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 128 "$BOOT_BUILD/pvhboot.efi=/EFI/BOOT/BOOTX64.EFI" \
+		"$T/loader.conf=/loader/loader.conf" "$T/type1.conf=/loader/entries/type1.conf" \
+		"$KERNEL612=/vmlinux" "$INITRAMFS=/initramfs.img"
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$T/tpm1.vars.fd"
+	# shellcheck disable=SC2086 # TPM_ARGS is a list of arguments
+	qemu_run "$name" "$TIMEOUT" "$log" -- -M q35 \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+		-drive if=pflash,format=raw,unit=1,file="$T/tpm1.vars.fd" \
+		-drive if=virtio,format=raw,file="$esp" $TPM_ARGS
+	swtpm_stop
 	expect_userspace "$name" "$log" || status=1
+	want9=$(pcr_extend "$ZERO_PCR" "$(sha256sum <"$KERNEL612" | cut -c1-64)")
+	want9=$(pcr_extend "$want9" "$(sha256sum <"$INITRAMFS" | cut -c1-64)")
+	check_pcrs "$name" "$log" "$want9" "$ZERO_PCR" || status=1
 	rm -f "$esp"
 fi
 

@@ -27,6 +27,7 @@
 #include "loader/efi/efi_image.h"
 #include "loader/efi/efi_menu.h"
 #include "loader/efi/efi_secureboot.h"
+#include "loader/efi/efi_tpm.h"
 #include "loader/efi/efi_uki.h"
 
 #define PVHBOOT_VERSION "0.1"
@@ -209,6 +210,8 @@ static EFI_STATUS boot_uki(EFI_HANDLE image, EFI_LOADED_IMAGE *li, struct efi_uk
 	}
 	sel.cmdline = efi_uki_cmdline(u, li->LoadOptions, li->LoadOptionsSize,
 				      efi_secure_boot_enabled());
+	efi_uki_measure(li->ImageBase);
+	efi_tpm_measure_cmdline(sel.cmdline);
 	return efi_boot(image, NULL, &sel);
 }
 
@@ -297,6 +300,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	if (efi_secure_boot_enabled())
 		return refuse_unverified();
+	/* A type 1 entry: what pvhboot loads itself, measured as a boot loader does. */
+	if (efi_tpm_present()) {
+		efi_tpm_measure_file(root, TPM_PCR_KERNEL_INITRD, sel.linux_path);
+		for (unsigned i = 0; i < sel.ninitrds; i++)
+			efi_tpm_measure_file(root, TPM_PCR_KERNEL_INITRD, sel.initrd_paths[i]);
+		efi_tpm_measure_cmdline(sel.cmdline ? sel.cmdline : "");
+	}
 	/* efi_boot returns only on an error, reported and its own pages freed. */
 	status = efi_boot(image, root, &sel);
 	give_back();

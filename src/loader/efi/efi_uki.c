@@ -8,6 +8,7 @@
 #include "lib/fmt.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
+#include "loader/efi/efi_tpm.h"
 
 /* Headers and section table of a type 2 entry: systemd's UKIs need a few hundred bytes. */
 #define UKI_HEADERS_MAX 4096
@@ -195,4 +196,33 @@ int efi_uki_entry(EFI_FILE_HANDLE root, const char *name, struct bls_entry *e, s
 out:
 	efi_file_close(&f);
 	return rc;
+}
+
+/*
+ * systemd's canonical order of UKI sections (src/fundamental/uki.h:
+ * "the canonical order in which we measure the sections into TPM PCR 11");
+ * .pcrsig is never measured, since it signs the result.
+ */
+static const char *const uki_measured_sections[] = {
+	".linux", ".osrel", ".cmdline", ".initrd", ".ucode", ".splash",
+	".dtb",   ".uname", ".sbat",    ".pcrpkey",
+};
+
+void efi_uki_measure(const void *image_base)
+{
+	const uint8_t *base = image_base;
+
+	for (size_t i = 0; i < sizeof(uki_measured_sections) / sizeof(uki_measured_sections[0]); i++) {
+		const char *name = uki_measured_sections[i];
+		const struct pe_section *s = pe_find(&pe, name);
+		uint64_t off, len;
+		if (!s)
+			continue;
+		pe_section_span(s, PE_LOADED, &off, &len);
+		if (!len)
+			continue; /* systemd-stub skips empty sections */
+		/* The name with its NUL, then the data: two events, as systemd-stub logs them. */
+		efi_tpm_measure(TPM_PCR_KERNEL_IMAGE, name, strlen(name) + 1, name);
+		efi_tpm_measure(TPM_PCR_KERNEL_IMAGE, base + off, len, name);
+	}
 }

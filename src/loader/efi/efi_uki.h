@@ -45,6 +45,13 @@ const char *efi_uki_cmdline(struct efi_uki *u, const void *load_options, uint32_
 			    bool secure_boot);
 
 /*
+ * Measures our sections into PCR 11 as systemd-stub does (for each present
+ * and non-empty one, in systemd's canonical order: its name with the NUL,
+ * then its data); efi_uki_find() must have succeeded.
+ */
+void efi_uki_measure(const void *image_base);
+
+/*
  * A type 2 entry from /EFI/Linux/NAME.efi: id NAME.efi, title from .osrel
  * (PRETTY_NAME, else NAME), version from .uname, efi_path the file. Reads
  * only the headers and those two sections. 0, or -1 with err.
