@@ -85,7 +85,7 @@ CORE_FREE32   := $(call free32,$(CORE_SRCS))
 LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
 CONSOLE_FREE32 := $(call free32,src/loader/console.c src/loader/portio.c)
 
-IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvhboot.efi
+IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvh-testguest-1m.elf $(B)/pvhboot.efi
 TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle $(B)/pvh-ukify
 
 .PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel xen help clean lint layering
@@ -179,6 +179,12 @@ $(B)/pvhboot-pvh.elf: $(LOADER_FREE32) $(CORE_FREE32) src/loader/pvhboot.ld
 $(B)/pvh-testguest.elf: $(call free32,$(GUEST_ASM) $(GUEST_SRCS)) $(CONSOLE_FREE32) $(CORE_FREE32) tests/guest/guest.ld
 	$(call msg,LD,$@)
 	$(Q)$(LD) $(LDFLAGS32) -T tests/guest/guest.ld --gc-sections -o $@ $(filter %.o,$^) $(LIBGCC32)
+
+# The same objects linked at 1 MiB, where pvhboot.elf itself runs: kernels
+# linked at or over the loader (tests/boot/placement.sh).
+$(B)/pvh-testguest-1m.elf: $(call free32,$(GUEST_ASM) $(GUEST_SRCS)) $(CONSOLE_FREE32) $(CORE_FREE32) tests/guest/guest.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(LDFLAGS32) --defsym GUEST_BASE=0x100000 -T tests/guest/guest.ld --gc-sections -o $@ $(filter %.o,$^) $(LIBGCC32)
 
 # The UEFI application: a shared object linked with GNU-EFI's crt0 and script,
 # then converted to PE32+ (subsystem 10, EFI application).

@@ -16,9 +16,9 @@ for f in "$@"; do
 	*) cp "$f" "$dir/" ;;
 	esac
 done
-# BIOS only (-d): with grub-efi-amd64-bin installed too, grub-mkrescue would also
-# build an EFI image and fail on biosdisk. Only the modules the configurations
-# use: a smaller image builds and boots faster.
-grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" --install-modules="multiboot multiboot2 linux normal serial terminal echo iso9660 biosdisk part_msdos all_video test gzio" \
+# BIOS only (-d i386-pc: with grub-efi-amd64-bin installed grub-mkrescue would
+# also build an EFI image, where biosdisk does not exist). Only the modules
+# the configurations use: a smaller image builds and boots faster.
+grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" --install-modules="multiboot multiboot2 linux normal serial terminal echo iso9660 biosdisk part_msdos all_video test gzio mmap" \
 	"$dir" >/dev/null 2>"$out.log" || { cat "$out.log" >&2; exit 1; }
 rm -f "$out.log"

@@ -105,11 +105,19 @@ static void report(const struct boot_prepared *bp, const struct bootreq *req,
 		       req->kernel.name, (unsigned long long)req->kernel.size,
 		       (unsigned long long)req->kernel.addr, elf->elf_class,
 		       (unsigned long long)bp->entry);
+	if (bp->plan.relocated)
+		console_printf("pvhboot:   relocated by %s0x%llx (linked 0x%llx, loaded 0x%llx)\n",
+			       (int64_t)bp->plan.delta < 0 ? "-" : "+",
+			       (unsigned long long)((int64_t)bp->plan.delta < 0 ? -bp->plan.delta
+										: bp->plan.delta),
+			       (unsigned long long)elf->span_start,
+			       (unsigned long long)(elf->span_start + bp->plan.delta));
 	for (unsigned i = 0; i < elf->nsegments; i++) {
 		const struct elf_segment *s = &elf->segments[i];
+		uint64_t at = s->paddr + bp->plan.delta;
 		console_printf("pvhboot:   segment %u: 0x%08llx-0x%08llx (%llu bytes from file, %llu zeroed)\n",
-			       s->index, (unsigned long long)s->paddr,
-			       (unsigned long long)(s->paddr + s->memsz - 1),
+			       s->index, (unsigned long long)at,
+			       (unsigned long long)(at + s->memsz - 1),
 			       (unsigned long long)s->filesz,
 			       (unsigned long long)(s->memsz - s->filesz));
 	}
@@ -167,7 +175,25 @@ void boot_run(struct bootreq *req, const struct loader_options *opts)
 			console_printf("pvhboot:   %s\n", line);
 		}
 	}
-	if (boot_prepare(bp, req, &image, 1, "pvhboot itself", BOOT_HANDOFF_RESERVE, &err))
+	if (opts->bad[0]) {
+		fmt_snprintf(err.msg, sizeof(err.msg), "option '%s': not a number (0x... or decimal)",
+			     opts->bad);
+		loader_fail(opts, err.msg);
+	}
+	/*
+	 * The loader image is dead once the stub runs from its own area: copies
+	 * may cover it (kernels linked at 1 MiB), only the loader's own writes
+	 * (boot data, hand-off area) must stay off it.
+	 */
+	struct boot_place place = {
+		.live = &image,
+		.nlive = 1,
+		.live_name = "pvhboot itself",
+		.handoff_size = BOOT_HANDOFF_RESERVE,
+		.force_reloc = opts->reloc_forced,
+		.reloc_base = opts->reloc_base,
+	};
+	if (boot_prepare(bp, req, &place, &err))
 		loader_fail(opts, err.msg);
 	report(bp, req, opts);
 #ifdef PVHBOOT_BENCH

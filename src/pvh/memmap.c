@@ -175,18 +175,16 @@ static bool memmap_touches_keep(const struct memmap_entry *e, const struct range
 	return false;
 }
 
-/* Index of the smallest entry to drop in this pass; false if none may go. */
-static bool memmap_pick_victim(const struct memmap *map, bool ram, const struct range *keep,
-			       unsigned nkeep, unsigned *victim)
+/* The smallest RAM entry clear of keep[]; false if every one holds something. */
+static bool memmap_pick_ram_victim(const struct memmap *map, const struct range *keep,
+				   unsigned nkeep, unsigned *victim)
 {
 	bool found = false;
 
 	for (unsigned i = 0; i < map->n; i++) {
 		const struct memmap_entry *e = &map->e[i];
 
-		if ((e->type == MEMMAP_RAM) != ram)
-			continue;
-		if (ram && memmap_touches_keep(e, keep, nkeep))
+		if (e->type != MEMMAP_RAM || memmap_touches_keep(e, keep, nkeep))
 			continue;
 		if (!found || e->size < map->e[*victim].size) {
 			*victim = i;
@@ -196,22 +194,92 @@ static bool memmap_pick_victim(const struct memmap *map, bool ram, const struct 
 	return found;
 }
 
+/*
+ * The neighbouring non-RAM pair (i, i+1) cheapest to merge: touching pairs
+ * first, then pairs with only a hole between them (the hole becomes part of
+ * the merged entry: it was not RAM and still is not), smallest result first.
+ */
+static bool memmap_pick_merge(const struct memmap *map, bool across_holes, unsigned *pair)
+{
+	bool found = false;
+	uint64_t best = 0;
+
+	for (unsigned i = 0; i + 1 < map->n; i++) {
+		const struct memmap_entry *a = &map->e[i], *b = &map->e[i + 1];
+		uint64_t a_end = memmap_entry_range(a).end, b_end = memmap_entry_range(b).end;
+
+		if (a->type == MEMMAP_RAM || b->type == MEMMAP_RAM)
+			continue;
+		if (a_end != b->addr && !across_holes)
+			continue;
+		if (!found || b_end - a->addr < best) {
+			best = b_end - a->addr;
+			*pair = i;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void memmap_merge(struct memmap *map, unsigned i)
+{
+	struct memmap_entry *a = &map->e[i], *b = &map->e[i + 1];
+
+	a->size = memmap_entry_range(b).end - a->addr;
+	if (memmap_strength(b->type) > memmap_strength(a->type))
+		a->type = b->type;
+	memmap_remove(map, i + 1);
+}
+
 int memmap_fit(struct memmap *map, unsigned max, const struct range *keep, unsigned nkeep,
 	       struct err *err)
 {
 	while (map->n > max) {
-		unsigned victim = 0;
+		unsigned i = 0;
 
-		/* Dropping a non-RAM entry leaves a hole, which still reads as not RAM. */
-		if (!memmap_pick_victim(map, false, keep, nkeep, &victim) &&
-		    !memmap_pick_victim(map, true, keep, nkeep, &victim))
+		/* A non-RAM range never vanishes (a vanished one may be handed to a PCI device). */
+		if (memmap_pick_merge(map, false, &i) || memmap_pick_merge(map, true, &i)) {
+			memmap_merge(map, i);
+			continue;
+		}
+		if (!memmap_pick_ram_victim(map, keep, nkeep, &i))
 			return err_fail(err,
 					"memmap: cannot shrink %u entries to %u: every RAM entry "
 					"left holds the kernel, a module or boot data",
 					map->n, max);
-		memmap_remove(map, victim);
+		memmap_remove(map, i);
 	}
 	return 0;
+}
+
+int memmap_mark(struct memmap *map, struct range r, uint32_t type, struct err *err)
+{
+	for (unsigned i = 0; i < map->n; i++) {
+		struct memmap_entry *e = &map->e[i];
+		struct range er = memmap_entry_range(e);
+		unsigned extra;
+
+		if (e->type != MEMMAP_RAM || !range_contains(er, r))
+			continue;
+		if (r.start == r.end)
+			return 0;
+		extra = (r.start > er.start ? 1u : 0u) + (r.end < er.end ? 1u : 0u);
+		if (map->n + extra > MEMMAP_MAX)
+			return err_fail(err, "memmap: no room to mark [0x%llx, 0x%llx) as %s",
+					ULL(r.start), ULL(r.end), memmap_type_name(type));
+		memmove(&map->e[i + extra], &map->e[i], (map->n - i) * sizeof(map->e[0]));
+		map->n += extra;
+		/* e[i .. i+extra] now: RAM below r, r itself, RAM above r (as present). */
+		unsigned k = i;
+		if (r.start > er.start)
+			map->e[k++] = (struct memmap_entry){ er.start, r.start - er.start, MEMMAP_RAM };
+		map->e[k++] = (struct memmap_entry){ r.start, r.end - r.start, type };
+		if (r.end < er.end)
+			map->e[k] = (struct memmap_entry){ r.end, er.end - r.end, MEMMAP_RAM };
+		return 0;
+	}
+	return err_fail(err, "memmap: [0x%llx, 0x%llx) to mark as %s is not inside one RAM entry",
+			ULL(r.start), ULL(r.end), memmap_type_name(type));
 }
 
 bool memmap_is_ram(const struct memmap *map, struct range r)

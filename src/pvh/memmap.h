@@ -35,13 +35,23 @@ int memmap_normalise(struct memmap *out, const struct memmap_entry *in, unsigned
 		     struct err *err);
 
 /*
- * Shrink a normalised map to at most max entries (Linux's 128) without ever
- * claiming more RAM than there is: drop the smallest non-RAM entries first
- * (a hole reads as "not RAM"), then the smallest RAM entries that do not
- * intersect any of keep[] (the kernel, modules and boot data).
+ * Shrink a normalised map to at most max entries without ever claiming more
+ * RAM than there is, and without losing any non-RAM range: first merge
+ * neighbouring non-RAM entries (touching ones first, then across a hole;
+ * the stronger type wins, so LAPIC, HPET, TPM pages and ACPI NVS stay
+ * marked), then drop the smallest RAM entries that do not intersect any of
+ * keep[] (everything the plan writes: kernel, modules, boot data).
  */
 int memmap_fit(struct memmap *map, unsigned max, const struct range *keep, unsigned nkeep,
 	       struct err *err);
+
+/*
+ * Give [r.start, r.end), which must lie inside one RAM entry of the
+ * normalised map, the type `type` (the RSDP copy becomes ACPI), splitting the
+ * entry into up to three. Fails, naming the range, if it is not inside one
+ * RAM entry or the map is full.
+ */
+int memmap_mark(struct memmap *map, struct range r, uint32_t type, struct err *err);
 
 /* True if every byte of r lies in RAM entries of the normalised map. */
 bool memmap_is_ram(const struct memmap *map, struct range r);

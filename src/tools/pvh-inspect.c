@@ -25,7 +25,8 @@ static void usage(FILE *out)
 	      "Reads each ELF kernel and reports whether it can be started as a PVH\n"
 	      "kernel (Xen note XEN_ELFNOTE_PHYS32_ENTRY inside an executable load\n"
 	      "segment), with its class, machine, entry, PHYS32_RELOC note, load\n"
-	      "segments (placed by p_paddr), Xen notes and image span.\n"
+	      "segments (placed by p_paddr), Xen notes, image span, and where pvhboot\n"
+	      "may load it (its linked span, or the range a PHYS32_RELOC note allows).\n"
 	      "\n"
 	      "  --json   print one JSON object per file, one per line (JSON Lines):\n"
 	      "           file, status (\"pvh\", \"no_pvh\", \"error\"), class (32/64),\n"
@@ -33,7 +34,10 @@ static void usage(FILE *out)
 	      "           pvh_entry_size, reloc ({align,min,max} or null), segments\n"
 	      "           [{index,paddr,vaddr,filesz,memsz,offset,align,flags}],\n"
 	      "           notes [{type,name,descsz,value,hex}], notes_from_sections,\n"
-	      "           span ({start,end} or null), error (string or null).\n"
+	      "           span ({start,end} or null), load_range ({relocatable,\n"
+	      "           start,last,lowest_base,highest_base,problem} or null: bytes\n"
+	      "           the image may occupy, last byte inclusive, the bases its span\n"
+	      "           may start at, why a note is unusable), error (string or null).\n"
 	      "           Numbers are decimal JSON numbers; a note's value is a string\n"
 	      "           for text notes (GUEST_OS, ...), a number for 1/2/4/8-byte\n"
 	      "           descriptors, else null.\n"
@@ -210,6 +214,43 @@ static void json_hex(const uint8_t *p, uint32_t n)
 	putchar('"');
 }
 
+/*
+ * Where the image may go, by the loader's rule (src/pvh/plan.h): its linked
+ * span, or for a relocatable kernel every base that is a multiple of align
+ * (at least 4 KiB), at or above max(min, 1 MiB), with the last byte at or
+ * below max and below 4 GiB. Returns why the note cannot be used, or NULL.
+ */
+struct load_range {
+	bool relocatable;
+	uint64_t start, last;              /* bytes the image may occupy */
+	uint64_t lowest_base, highest_base; /* where its span may start */
+};
+
+static const char *load_range_of(const struct elf_image *img, struct load_range *lr)
+{
+	uint64_t size = img->span_end - img->span_start, align = img->reloc.align, floor, top;
+
+	memset(lr, 0, sizeof(*lr));
+	lr->start = lr->lowest_base = lr->highest_base = img->span_start;
+	lr->last = img->span_end - 1;
+	if (!img->reloc.present)
+		return NULL;
+	lr->relocatable = true;
+	if (align == 0 || (align & (align - 1)))
+		return "align is not a power of two";
+	if (align < 4096)
+		align = 4096;
+	floor = img->reloc.min < 0x100000 ? 0x100000 : img->reloc.min;
+	top = img->reloc.max > 0xffffffffull ? 0xffffffffull : img->reloc.max;
+	lr->lowest_base = (floor + align - 1) & ~(align - 1);
+	if (lr->lowest_base < floor || top < lr->lowest_base || top - lr->lowest_base < size - 1)
+		return "max is below min + image size";
+	lr->highest_base = (top - (size - 1)) & ~(align - 1);
+	lr->start = lr->lowest_base;
+	lr->last = top;
+	return NULL;
+}
+
 static void print_json(const char *path, const uint8_t *file, enum elf_status st,
 		       const struct elf_image *img, const char *error)
 {
@@ -238,6 +279,23 @@ static void print_json(const char *path, const uint8_t *file, enum elf_status st
 		       (unsigned long long)img->reloc.max);
 	else
 		fputs(",\"reloc\":null", stdout);
+	if (parsed && img->nsegments) {
+		struct load_range lr;
+		const char *why = load_range_of(img, &lr);
+
+		printf(",\"load_range\":{\"relocatable\":%s,\"start\":%llu,\"last\":%llu,"
+		       "\"lowest_base\":%llu,\"highest_base\":%llu,\"problem\":",
+		       lr.relocatable ? "true" : "false", (unsigned long long)lr.start,
+		       (unsigned long long)lr.last, (unsigned long long)lr.lowest_base,
+		       (unsigned long long)lr.highest_base);
+		if (why)
+			json_str(why);
+		else
+			fputs("null", stdout);
+		fputs("}", stdout);
+	} else {
+		fputs(",\"load_range\":null", stdout);
+	}
 
 	fputs(",\"segments\":[", stdout);
 	for (unsigned i = 0; parsed && i < img->nsegments; i++) {
@@ -311,6 +369,23 @@ static void print_text(const char *path, const uint8_t *file, enum elf_status st
 		printf("  PHYS32_RELOC: align 0x%llx, min 0x%llx, max 0x%llx\n",
 		       (unsigned long long)img->reloc.align, (unsigned long long)img->reloc.min,
 		       (unsigned long long)img->reloc.max);
+	if (img->nsegments) {
+		struct load_range lr;
+		const char *why = load_range_of(img, &lr);
+
+		if (!lr.relocatable)
+			printf("  not relocatable: loads only at 0x%llx-0x%llx\n",
+			       (unsigned long long)lr.start, (unsigned long long)lr.last);
+		else if (why)
+			printf("  relocatable, but the note is unusable: %s\n", why);
+		else
+			printf("  relocatable: align 0x%llx, load range 0x%llx-0x%llx "
+			       "(image 0x%llx bytes: bases 0x%llx-0x%llx)\n",
+			       (unsigned long long)img->reloc.align, (unsigned long long)lr.start,
+			       (unsigned long long)lr.last,
+			       (unsigned long long)(img->span_end - img->span_start),
+			       (unsigned long long)lr.lowest_base, (unsigned long long)lr.highest_base);
+	}
 	printf("  load segments:\n");
 	for (unsigned i = 0; i < img->nsegments; i++) {
 		const struct elf_segment *s = &img->segments[i];

@@ -46,5 +46,11 @@ _Static_assert(offsetof(struct hvm_memmap_table_entry, type) == 16, "memmap type
 
 /* Linux copies the memory map into its 128-entry E820 table without a bound. */
 #define PVH_LINUX_MAX_MEMMAP 128
+/*
+ * What pvhboot hands over: Linux's init_pvh_bootparams() (arch/x86/platform/
+ * pvh/enlighten.c) adds its own ISA entry (0xa0000-0xfffff reserved) only
+ * when fewer than 127 entries came in.
+ */
+#define PVH_HANDOVER_MAX_MEMMAP 126
 
 #endif

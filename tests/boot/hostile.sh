@@ -38,9 +38,7 @@ status=0
 	exit 1
 }
 
-# The UEFI subset: one or two of each kind of damage, both classes. Not
-# over-loader*: pvhboot.efi does not live at 1 MiB (OVMF places it), so
-# there that kernel loads, and the guest rightly fails (its data moved).
+# The UEFI subset: one or two of each kind of damage, both classes.
 UEFI_CASES="trunc32-15 trunc64-63 trunc32-179 trunc64-seg2 phoff-wrap64 offset-wrap64
 paddr-wrap64 paddr-4g32 filesz-gt-memsz64 note-namesz-huge32 note-descsz-huge64
 note-owner64 desc2-32 entry-4g64 entry-in-data32 overlap64 nonote-garbage32
@@ -156,8 +154,10 @@ ovmf_run() {
 # expect_of NAME: the loader column of a case.
 expect_of() { awk -F'\t' -v f="$1.elf" '$1 == f { print $4 }' "$H/expect.tsv"; }
 
+# all: every refusal but low-mem*, which pvhboot.efi refuses in its own words
+# when it allocates the destination.
 if [ "${HOSTILE_UEFI:-}" = all ]; then
-	UEFI_CASES=$(awk -F'\t' '$4 != "boots" && $1 !~ /^over-loader/ { sub(/\.elf$/, "", $1); print $1 }' "$H/expect.tsv")
+	UEFI_CASES=$(awk -F'\t' '$4 != "boots" && $1 !~ /^low-mem/ { sub(/\.elf$/, "", $1); print $1 }' "$H/expect.tsv")
 fi
 errs=()
 for c in $UEFI_CASES; do

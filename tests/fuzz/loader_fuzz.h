@@ -19,6 +19,7 @@
 #include "loader/common/prepare.h"
 #include "loader/handoff.h"
 #include "pvh/start_info.h"
+#include "xen/xen_abi.h"
 
 #define LF_BASE 0x1000u
 #define LF_BIOS 0xe0000u
@@ -93,15 +94,17 @@ static void lf_prepare(struct bootreq *req)
 	static struct boot_prepared bp;
 	static struct handoff_block block;
 	static uint8_t si_buf[65536];
+	const struct boot_place place = { .handoff_size = HANDOFF_AREA_SIZE };
 	struct err err;
 
 	err_clear(&err);
-	if (boot_prepare(&bp, req, NULL, 0, NULL, HANDOFF_AREA_SIZE, &err)) {
+	if (boot_prepare(&bp, req, &place, &err)) {
 		lf_check(err.set && err.msg[0]);
 		return;
 	}
 	lf_check(!err.set);
-	lf_check(bp.map.n <= 128);
+	lf_check(bp.map.n <= PVH_HANDOVER_MAX_MEMMAP);
+	lf_check(bp.entry == bp.elf.pvh_entry + bp.plan.delta);
 	lf_check(bp.si.nmodules == req->nmodules);
 	for (unsigned i = 0; i < req->nmodules; i++)
 		lf_check(bp.modules[i].addr == bp.plan.module_addr[i] &&

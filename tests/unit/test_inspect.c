@@ -94,6 +94,8 @@ Test(elf_inspect, json_and_exit_codes)
 	cr_assert(strstr(out, "{\"type\":6,\"name\":\"GUEST_OS\",\"descsz\":4,\"value\":\"a\\\"b\""),
 		  "%s", out);
 	cr_assert(strstr(out, "\"span\":{\"start\":1048576,\"end\":1052672}"), "%s", out);
+	cr_assert(strstr(out, "\"load_range\":{\"relocatable\":false,\"start\":1048576,"
+			      "\"last\":1052671,"), "%s", out);
 	cr_assert(strstr(out, "\"error\":null}\n"), "%s", out);
 
 	snprintf(args, sizeof(args), "--json %s %s", good, nopvh);
@@ -125,4 +127,25 @@ Test(elf_inspect, json_and_exit_codes)
 	unlink(nopvh);
 	unlink(bad);
 	unlink(errpath);
+}
+
+Test(elf_inspect, load_range_of_debian_6_12)
+{
+	/* The real relocatable kernel, when it was fetched (scripts/fetch-kernel-variant.sh 6.12). */
+	const char *k = "cache/kernel-6.12/vmlinux";
+	char args[256];
+
+	tool();
+	if (access(k, R_OK) != 0)
+		cr_skip_test("%s not fetched", k);
+	cr_assert_geq(mkstemp(errpath), 0);
+	snprintf(args, sizeof(args), "%s", k);
+	cr_assert_eq(run(args), 0, "%s", errtext);
+	cr_assert(strstr(out, "  relocatable: align 0x200000, load range 0x1000000-0x3fffffff "
+			      "(image 0x3200000 bytes: bases 0x1000000-0x3ce00000)\n"), "%s", out);
+	snprintf(args, sizeof(args), "--json %s", k);
+	cr_assert_eq(run(args), 0, "%s", errtext);
+	cr_assert(strstr(out, "\"load_range\":{\"relocatable\":true,\"start\":16777216,"
+			      "\"last\":1073741823,\"lowest_base\":16777216,"
+			      "\"highest_base\":1021313024,\"problem\":null}"), "%s", out);
 }

@@ -322,51 +322,12 @@ Test(loadopt, example_startup_nsh_line)
 
 Test(loadopt, reloc_forces_a_base)
 {
-	cr_assert_eq(parse("pvhboot.efi reloc=0x4000000 linux=\\vmlinux"), 0, "%s", err.msg);
+	cr_assert_eq(parse("pvhboot.efi reloc=0x4000000 -- quiet"), 0, "%s", err.msg);
 	cr_assert(o.has_reloc);
-	cr_assert_eq(o.reloc, 0x4000000);
-	cr_assert_eq(parse("reloc=3FE00000 linux=\\vmlinux"), 0, "%s", err.msg);
-	cr_assert_eq(o.reloc, 0x3fe00000);
-	cr_assert_eq(parse("linux=\\vmlinux"), 0);
-	cr_assert(!o.has_reloc);
-	expect_error("reloc=0x", "load options: reloc='0x': want a hexadecimal address of 1 to 16 digits");
-	expect_error("reloc=0x12345678901234567",
-		     "load options: reloc='0x12345678901234567': want a hexadecimal address of 1 to 16 digits");
-	expect_error("reloc=16M", "load options: reloc='16M': 'M' is not a hexadecimal digit");
-	expect_error("reloc=1 reloc=2", "load options: reloc= given twice");
-}
-
-Test(loadopt, entry_options_give_up_pvhboot_reloc)
-{
-	char cmd[128] = "console=ttyS0  pvhboot.reloc=0x4000000 root=/dev/vda1";
-	bool has = false;
-	uint64_t v = 0;
-
-	err_clear(&err);
-	cr_assert_eq(loadopt_take_reloc(cmd, &has, &v, "e.conf", &err), 0, "%s", err.msg);
-	cr_assert(has);
-	cr_assert_eq(v, 0x4000000);
-	cr_assert_str_eq(cmd, "console=ttyS0 root=/dev/vda1");
-
-	char none[64] = "quiet";
-	has = false;
-	cr_assert_eq(loadopt_take_reloc(none, &has, &v, "e.conf", &err), 0);
-	cr_assert(!has);
-	cr_assert_str_eq(none, "quiet");
-
-	char only[64] = "pvhboot.reloc=200000";
-	cr_assert_eq(loadopt_take_reloc(only, &has, &v, "e.conf", &err), 0);
-	cr_assert_eq(v, 0x200000);
-	cr_assert_str_eq(only, "");
-
-	char bad[64] = "a pvhboot.reloc=0xfoo";
-	has = false;
-	cr_assert_eq(loadopt_take_reloc(bad, &has, &v, "e.conf", &err), -1);
-	cr_assert_str_eq(err.msg, "e.conf: pvhboot.reloc='0xfoo': 'o' is not a hexadecimal digit");
-
-	char twice[64] = "pvhboot.reloc=1 pvhboot.reloc=2";
-	has = false;
-	err_clear(&err);
-	cr_assert_eq(loadopt_take_reloc(twice, &has, &v, "e.conf", &err), -1);
-	cr_assert_str_eq(err.msg, "e.conf: pvhboot.reloc given twice");
+	cr_assert_eq(o.reloc_base, 0x4000000);
+	cr_assert_eq(parse("reloc=67108864"), 0, "%s", err.msg);
+	cr_assert_eq(o.reloc_base, 0x4000000);
+	expect_error("reloc=0x4000000 reloc=0x2000000", "load options: reloc= given twice");
+	expect_error("reloc=64M", "load options: reloc=64M is not a number (0x... or decimal)");
+	expect_error("reloc=", "load options: reloc= is not a number (0x... or decimal)");
 }

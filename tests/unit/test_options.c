@@ -166,3 +166,34 @@ Test(options, null_and_empty_input)
 	options_parse(&opts, "pvhboot.debug kernel-word", false, NULL, 0);
 	cr_assert(opts.debug);
 }
+
+Test(options, reloc_forces_a_base)
+{
+	parse("/boot/pvhboot.elf reloc=0x2000000 debug", true);
+	cr_assert(opts.reloc_forced);
+	cr_assert_eq(opts.reloc_base, 0x2000000);
+	cr_assert_eq(opts.bad[0], '\0');
+
+	parse("console=ttyS0 pvhboot.reloc=33554432 quiet", false);
+	cr_assert(opts.reloc_forced);
+	cr_assert_eq(opts.reloc_base, 0x2000000);
+	cr_assert_str_eq(rest, "console=ttyS0 quiet");
+
+	parse("reloc=0xFFFFFFFFFFFFFFFF", true);
+	cr_assert_eq(opts.reloc_base, UINT64_MAX);
+}
+
+Test(options, reloc_malformed_is_recorded)
+{
+	static const char *const bad[] = { "reloc=0x", "reloc=12k", "reloc=0x10000000000000000",
+					   "reloc=-1", "reloc=0xg" };
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse(bad[i], true);
+		cr_assert(!opts.reloc_forced, "%s", bad[i]);
+		cr_assert_str_eq(opts.bad, bad[i]);
+	}
+	/* "reloc=" alone is no reloc option at all: an unknown word. */
+	parse("reloc=", true);
+	cr_assert_eq(opts.nunknown, 1);
+}

@@ -32,6 +32,10 @@ static struct bootreq req;
 static struct boot_prepared bp;
 static struct err err;
 static const struct range busy = { BUSY_START, BUSY_END };
+/* As boot.c: the loader image live until the hand-off, 4 KiB of hand-off area. */
+static struct boot_place place = {
+	.live = &busy, .nlive = 1, .live_name = "pvhboot itself", .handoff_size = 0x1000,
+};
 
 static uint8_t pattern(uint64_t seed, uint64_t i)
 {
@@ -164,7 +168,8 @@ static void check_low_areas(uint64_t handoff_size)
 	cr_assert_leq(bd + bdsize, 0x40000000);
 	cr_assert_geq(ho, 0x100000);
 	cr_assert_leq(ho + handoff_size, 0x40000000);
-	cr_assert(memmap_is_ram(&bp.map, (struct range){ bd, bd + bdsize }));
+	/* The start info is RAM; a multiboot2 RSDP copy after it is ACPI. */
+	cr_assert(memmap_is_ram(&bp.map, (struct range){ bd, bd + bp.si_bytes }));
 	cr_assert(memmap_is_ram(&bp.map, (struct range){ ho, ho + handoff_size }));
 	cr_assert(!overlaps(bd, bdsize, ho, handoff_size));
 	cr_assert(!overlaps(bd, bdsize, BUSY_START, BUSY_END - BUSY_START));
@@ -192,7 +197,7 @@ Test(prepare, elf_kernel_and_modules)
 	req.rsdp = 0xf5a40;
 	req.si_flags = 1;
 
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
 
 	cr_assert_eq(bp.entry, ENTRY);
 	cr_assert_eq(bp.elf.nsegments, 2);
@@ -211,7 +216,8 @@ Test(prepare, elf_kernel_and_modules)
 	cr_assert_eq(bp.pin.segments[1].src, KBLOB + 0x2000);
 	cr_assert_eq(bp.pin.segments[1].filesz, DATA_FILESZ);
 	cr_assert_eq(bp.pin.segments[1].memsz, DATA_MEMSZ);
-	cr_assert_eq(bp.pin.nbusy, 1);
+	cr_assert_eq(bp.pin.nbusy, 0);
+	cr_assert_eq(bp.pin.nlive, 1);
 
 	/* Start-info request. */
 	cr_assert_eq(bp.si.flags, 1);
@@ -221,7 +227,10 @@ Test(prepare, elf_kernel_and_modules)
 	cr_assert_eq(bp.si.nmodules, 3);
 	cr_assert_eq(bp.si.modules, bp.modules);
 	cr_assert_eq(bp.si_bytes, si_size(&bp.si));
-	cr_assert_eq(bp.pin.bootdata_size, (bp.si_bytes + 15) & ~15ull);
+	/* Sized before fitting, for the largest map handed over. */
+	cr_assert_geq(bp.pin.bootdata_size, (bp.si_bytes + 15) & ~15ull);
+	cr_assert_eq(bp.pin.bootdata_size,
+		     (bp.si_bytes + (PVH_HANDOVER_MAX_MEMMAP - bp.map.n) * 24 + 15) & ~15ull);
 	cr_assert_eq(bp.rsdp_copy_addr, 0);
 	cr_assert_str_eq(bp.modules[0].cmdline, "initrd-args");
 	cr_assert_eq(bp.modules[0].size, 0x5000);
@@ -259,7 +268,7 @@ Test(prepare, start_info_from_the_request)
 	build_kernel(true);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	give_module(0x3000000, 0x5000, 10, "sha=1");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
 	cr_assert_leq(bp.si_bytes, sizeof(block));
 	cr_assert_eq(si_build(block, bp.si_bytes, bp.plan.bootdata_addr, &bp.si, &err), 0, "%s",
 		     err.msg);
@@ -288,13 +297,36 @@ Test(prepare, rsdp_copy_follows_start_info)
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	req.have_rsdp_copy = true;
 	memcpy(req.rsdp_copy, "RSD PTR ", 8);
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
-	uint64_t si_rounded = (bp.si_bytes + 15) & ~15ull;
-	cr_assert_eq(bp.pin.bootdata_size, si_rounded + 64);
-	cr_assert_eq(bp.rsdp_copy_addr, bp.plan.bootdata_addr + si_rounded);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
+	uint64_t rounded = bp.pin.bootdata_size - 64;
+	cr_assert_geq(rounded, (bp.si_bytes + 15) & ~15ull);
+	cr_assert_eq(bp.rsdp_copy_addr, bp.plan.bootdata_addr + rounded);
 	cr_assert_eq(bp.rsdp_copy_addr % 16, 0);
 	cr_assert_eq(bp.si.rsdp, bp.rsdp_copy_addr);
 	check_low_areas(0x1000);
+}
+
+Test(prepare, rsdp_copy_is_acpi_in_the_map)
+{
+	prepare_setup();
+	build_kernel(true);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	req.have_rsdp_copy = true;
+	memcpy(req.rsdp_copy, "RSD PTR ", 8);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
+	/* Linux reads the RSDP late: the handed map must not call it RAM. */
+	struct range r = { bp.rsdp_copy_addr, bp.rsdp_copy_addr + 36 };
+	unsigned hits = 0;
+	for (unsigned i = 0; i < bp.map.n; i++)
+		if (bp.map.e[i].addr <= r.start && r.end <= bp.map.e[i].addr + bp.map.e[i].size) {
+			cr_assert_eq(bp.map.e[i].type, 3, "RSDP copy in a type %u entry", bp.map.e[i].type);
+			hits++;
+		}
+	cr_assert_eq(hits, 1);
+	/* The start info itself stays RAM, and the map handed over is what was sized. */
+	cr_assert(memmap_is_ram(&bp.map, (struct range){ bp.plan.bootdata_addr,
+							 bp.plan.bootdata_addr + bp.si_bytes }));
+	cr_assert_leq(bp.si_bytes, bp.rsdp_copy_addr - bp.plan.bootdata_addr);
 }
 
 Test(prepare, long_memory_map_fitted_to_linux)
@@ -305,8 +337,8 @@ Test(prepare, long_memory_map_fitted_to_linux)
 	/* 200 small reserved holes high in RAM: more than Linux's 128 entries. */
 	for (unsigned i = 0; i < 200; i++)
 		cr_assert_eq(bootreq_add_ram(&req, 0x3800000 + i * 0x2000ull, 0x1000, 2, &err), 0);
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
-	cr_assert_leq(bp.map.n, PVH_LINUX_MAX_MEMMAP);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
+	cr_assert_leq(bp.map.n, PVH_HANDOVER_MAX_MEMMAP, "room for Linux's ISA entry");
 	cr_assert(memmap_is_ram(&bp.map, (struct range){ KPADDR, KPADDR + TEXT_SIZE + DATA_MEMSZ }));
 	/* No hole may read as RAM. */
 	for (unsigned i = 0; i < 200; i++) {
@@ -322,7 +354,7 @@ Test(prepare, not_a_pvh_kernel)
 	prepare_setup();
 	build_kernel(false);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	cr_assert_str_eq(err.msg, "vmlinux: no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel");
 }
 
@@ -331,7 +363,7 @@ Test(prepare, malformed_elf_named)
 	prepare_setup();
 	build_kernel(true);
 	give_kernel(kernel_elf.buf, 40, "vmlinux", ""); /* shorter than the ELF32 header */
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	cr_assert(strncmp(err.msg, "vmlinux: elf: ", 14) == 0, "got: %s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "0x28"), "names the size: %s", err.msg);
 
@@ -339,7 +371,7 @@ Test(prepare, malformed_elf_named)
 	build_kernel(true);
 	eb_set_phdr(&kernel_elf, 1, EB_P_FILESZ, 0x100000); /* data runs past the file */
 	give_kernel(kernel_elf.buf, kernel_elf.size, "module 0", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	cr_assert(strncmp(err.msg, "module 0: elf: phdr 1: ", 23) == 0, "got: %s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "p_filesz"), "got: %s", err.msg);
 }
@@ -347,7 +379,7 @@ Test(prepare, malformed_elf_named)
 Test(prepare, no_kernel)
 {
 	prepare_setup();
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	cr_assert_str_eq(err.msg, "multiboot2: no kernel given");
 }
 
@@ -360,7 +392,8 @@ Test(prepare, too_many_busy_ranges)
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	for (unsigned i = 0; i < ARRAY_SIZE(many); i++)
 		many[i] = (struct range){ 0x200000 + i * 0x1000ull, 0x200800 + i * 0x1000ull };
-	cr_assert_eq(boot_prepare(&bp, &req, many, ARRAY_SIZE(many), NULL, 0x1000, &err), -1);
+	struct boot_place p = { .busy = many, .nbusy = ARRAY_SIZE(many), .handoff_size = 0x1000 };
+	cr_assert_eq(boot_prepare(&bp, &req, &p, &err), -1);
 	cr_assert_str_eq(err.msg, "prepare: 17 busy ranges, at most 16");
 }
 
@@ -370,7 +403,7 @@ Test(prepare, kernel_destination_not_ram)
 	build_kernel(true);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
 	cr_assert_eq(bootreq_add_ram(&req, KPADDR + 0x1000, 0x1000, 2, &err), 0);
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	/* Plan errors are named by the kernel too. */
 	cr_assert_str_eq(err.msg, "vmlinux: plan: segment 1 [0x1001000, 0x1003000) is not RAM");
 }
@@ -466,7 +499,7 @@ Test(prepare, bundle_expanded_and_loaded)
 	give_kernel(cpio, cpio_size, "bundle.cpio", "quiet");
 	give_module(0x3000000, 0x3000, 30, "given-after"); /* a module handed in besides */
 
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), 0, "%s", err.msg);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
 
 	size_t koff = cpio_data_offset("./kernel");
 	cr_assert_str_eq(req.kernel.name, "bundle.cpio:kernel");
@@ -538,7 +571,7 @@ Test(prepare, bundle_errors)
 	cpio_text("cmdline", "x");
 	cpio_trailer();
 	give_kernel(cpio, cpio_size, "b.cpio", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	cr_assert(strncmp(err.msg, "bundle: ", 8) == 0, "got: %s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "kernel"), "got: %s", err.msg);
 
@@ -562,19 +595,141 @@ Test(prepare, bundle_errors)
 	cpio_file("kernel", kernel_elf.buf, kernel_elf.size);
 	cpio_trailer();
 	give_kernel(cpio, cpio_size, "b.cpio", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
 	cr_assert_str_eq(err.msg, "b.cpio:kernel: no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel");
 }
 
-Test(prepare, kernel_over_the_loader_is_named)
+Test(prepare, kernel_over_the_loader_boots)
 {
 	prepare_setup();
 	build_kernel(true);
-	/* The data segment (phdr 1) linked where the loader itself lives. */
+	/* The data segment (phdr 1) linked where the loader itself lives: copies may cover it. */
 	eb_set_phdr(&kernel_elf, 1, EB_P_PADDR, BUSY_START + 0x1000);
 	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
-	cr_assert_eq(boot_prepare(&bp, &req, &busy, 1, "pvhboot itself", 0x1000, &err), -1);
-	cr_assert(strncmp(err.msg, "vmlinux: plan: segment 1 ", 25) == 0, "got: %s", err.msg);
-	cr_assert_not_null(strstr(err.msg, "overlaps pvhboot itself [0x100000, 0x140000)"),
-			   "got: %s", err.msg);
+	give_module(BUSY_END, 0x3000, 10, ""); /* right after the loader, as QEMU puts it */
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
+	check_low_areas(0x1000);
+	run_plan();
+	cr_assert(holds(KPADDR, TEXT_SIZE, 1), "text segment bytes");
+	cr_assert(holds(BUSY_START + 0x1000, DATA_FILESZ, 2), "data segment bytes over the loader");
+	cr_assert(holds(bp.modules[0].addr, 0x3000, 10), "module bytes");
+}
+
+Test(prepare, kernel_over_firmware_is_named)
+{
+	static const struct range fw = { 0x100000, 0x140000 };
+	struct boot_place p = { .busy = &fw, .nbusy = 1, .busy_name = "the firmware",
+				.handoff_size = 0x1000 };
+
+	prepare_setup();
+	build_kernel(true);
+	eb_set_phdr(&kernel_elf, 1, EB_P_PADDR, BUSY_START + 0x1000);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	cr_assert_eq(boot_prepare(&bp, &req, &p, &err), -1);
+	cr_assert_str_eq(err.msg, "vmlinux: plan: segment 1 [0x101000, 0x103000) overlaps the "
+				  "firmware [0x100000, 0x140000)");
+}
+
+Test(prepare, kernel_below_one_mib_is_refused)
+{
+	prepare_setup();
+	build_kernel(true);
+	eb_set_phdr(&kernel_elf, 1, EB_P_PADDR, 0x8000);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), -1);
+	cr_assert_str_eq(err.msg, "vmlinux: plan: segment 1 [0x8000, 0xa000) lies below 1 MiB, "
+				  "which stays off limits (real-mode IVT, BIOS data, EBDA)");
+}
+
+/* A relocatable kernel (PHYS32_RELOC: align 2 MiB, min 16 MiB, max 48 MiB - 1). */
+static void build_relocatable(void)
+{
+	uint8_t note[64], desc[12];
+	size_t n;
+	uint64_t off;
+
+	build_kernel(true);
+	put_le32(desc, 0x200000);
+	put_le32(desc + 4, 0x1000000);
+	put_le32(desc + 8, 0x2ffffff);
+	n = eb_note(note, "Xen", 4, 19 /* XEN_ELFNOTE_PHYS32_RELOC */, desc, 12);
+	off = eb_append(&kernel_elf, note, n, 4);
+	eb_phdr(&kernel_elf, 4 /* PT_NOTE */, EB_PF_R, off, 0, n, 0, 4);
+	eb_finish(&kernel_elf);
+}
+
+Test(prepare, relocated_when_linked_range_is_taken)
+{
+	prepare_setup();
+	build_relocatable();
+	cr_assert(kernel_elf.size < 0x10000);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	cr_assert_eq(bootreq_add_ram(&req, KPADDR, 0x200000, 4, &err), 0); /* NVS on the kernel */
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
+	/* Highest 2 MiB-aligned base whose span ends by 48 MiB: 46 MiB. */
+	cr_assert_eq(bp.plan.delta, 0x2e00000 - KPADDR);
+	cr_assert_eq(bp.entry, ENTRY + bp.plan.delta);
+	run_plan();
+	cr_assert(holds(0x2e00000, TEXT_SIZE, 1), "text segment bytes relocated");
+	cr_assert(holds(0x2e00000 + TEXT_SIZE, DATA_FILESZ, 2), "data segment bytes relocated");
+	cr_assert(memmap_is_ram(&bp.map, (struct range){ 0x2e00000, 0x2e00000 + 0x3000 }),
+		  "fitting keeps the relocated kernel's RAM");
+}
+
+Test(prepare, forced_base)
+{
+	prepare_setup();
+	build_relocatable();
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	struct boot_place p = place;
+	p.force_reloc = true;
+	p.reloc_base = 0x1800000;
+	cr_assert_eq(boot_prepare(&bp, &req, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(bp.plan.delta, 0x800000);
+	run_plan();
+	cr_assert(holds(0x1800000, TEXT_SIZE, 1));
+
+	prepare_setup();
+	build_relocatable();
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	p.reloc_base = 0x1900000;
+	cr_assert_eq(boot_prepare(&bp, &req, &p, &err), -1);
+	cr_assert_str_eq(err.msg, "vmlinux: plan: reloc=0x1900000 is not a multiple of "
+				  "PHYS32_RELOC align 0x200000");
+
+	prepare_setup();
+	build_kernel(true);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	p.reloc_base = 0x1800000;
+	cr_assert_eq(boot_prepare(&bp, &req, &p, &err), -1);
+	cr_assert_str_eq(err.msg, "vmlinux: plan: the kernel has no PHYS32_RELOC note: it loads "
+				  "only at its linked range [0x1000000, 0x1003000)");
+}
+
+Test(prepare, fitting_keeps_modules_and_boot_data)
+{
+	/* 300 RAM islands: fitting must drop RAM, but never where a module or boot data went. */
+	prepare_setup();
+	build_kernel(true);
+	give_kernel(kernel_elf.buf, kernel_elf.size, "vmlinux", "");
+	bootreq_init(&req, "multiboot2");
+	req.have_kernel = true;
+	req.kernel.addr = KBLOB;
+	req.kernel.size = kernel_elf.size;
+	req.kernel.data = phys + KBLOB;
+	req.kernel.name = "vmlinux";
+	req.kernel.cmdline = "";
+	cr_assert_eq(bootreq_add_ram(&req, 0x100000, 0x1f00000, 1, &err), 0);
+	for (unsigned i = 0; i < 300; i++)
+		cr_assert_eq(bootreq_add_ram(&req, 0x2000000 + i * 0x10000ull, i == 150 ? 0x4000 : 0x8000,
+					     1, &err), 0);
+	/* Stays in the smallest island, the first one fitting would drop if it did not know. */
+	give_module(0x2000000 + 150 * 0x10000ull, 0x4000, 10, "");
+	cr_assert_eq(boot_prepare(&bp, &req, &place, &err), 0, "%s", err.msg);
+	cr_assert_leq(bp.map.n, PVH_HANDOVER_MAX_MEMMAP);
+	cr_assert_eq(bp.modules[0].addr, 0x2000000 + 150 * 0x10000ull);
+	cr_assert(memmap_is_ram(&bp.map, (struct range){ bp.modules[0].addr, bp.modules[0].addr + 0x4000 }));
+	cr_assert(memmap_is_ram(&bp.map, (struct range){ bp.plan.bootdata_addr,
+							 bp.plan.bootdata_addr + bp.pin.bootdata_size }));
+	cr_assert(memmap_is_ram(&bp.map, (struct range){ KPADDR, KPADDR + 0x3000 }));
 }

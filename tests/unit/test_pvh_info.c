@@ -163,8 +163,9 @@ Test(pvh_info, empty_module_cmdline_falls_back_to_vmm)
 Test(pvh_info, start_info_not_readable)
 {
 	pvh_setup(NULL);
-	cr_assert_eq(pvh_info_parse(&req, &opts, &pm, MEM_SIZE - 48, &err), -1);
-	cr_assert_str_eq(err.msg, "pvh: start info at 0x1fffd0 not readable");
+	/* Fewer than the 40 bytes of a version-0 start info. */
+	cr_assert_eq(pvh_info_parse(&req, &opts, &pm, MEM_SIZE - 39, &err), -1);
+	cr_assert_str_eq(err.msg, "pvh: start info at 0x1fffd9 not readable");
 }
 
 Test(pvh_info, bad_magic)
@@ -192,6 +193,21 @@ Test(pvh_info, version_0_map_fields_ignored)
 	put_le32(mem + SI + 4, 0);
 	expect_error("pvh: start info version 0 without a memory map (memmap_entries 0): "
 		     "cannot place the kernel");
+}
+
+Test(pvh_info, version_0_is_40_bytes)
+{
+	/* A version-0 start info at the very end of readable memory: 40 bytes, not 56. */
+	pvh_setup(NULL);
+	put_le32(mem + SI + 4, 0);
+	pm = phys_buffer(mem, 0, SI + 40);
+	expect_error("pvh: start info version 0 without a memory map (memmap_entries 0): "
+		     "cannot place the kernel");
+
+	/* Version 1 needs its 56 bytes. */
+	pvh_setup(NULL);
+	pm = phys_buffer(mem, 0, SI + 40);
+	expect_error("pvh: start info version 1 at 0x6000: its 0x38 bytes not readable");
 }
 
 Test(pvh_info, version_1_with_empty_memmap)

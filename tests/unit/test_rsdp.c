@@ -6,6 +6,8 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "loader/common/rsdp.h"
 
@@ -88,6 +90,26 @@ Test(rsdp, v2_checksums)
 	p[8] = (uint8_t)(p[8] - sum(p, 20));
 	cr_assert_eq(sum(p, 20), 0);
 	cr_assert(!rsdp_valid(p, 36), "length 24 < 36");
+}
+
+Test(rsdp, short_v2_never_read_past_avail)
+{
+	/* 20..35 bytes before an unreadable page: the 2.0 length at offset 20 is out of reach. */
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t *two = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	cr_assert_neq(two, MAP_FAILED);
+	cr_assert_eq(mprotect(two + page, (size_t)page, PROT_NONE), 0);
+	for (uint32_t avail = 20; avail < 36; avail++) {
+		uint8_t *p = two + page - avail;
+		uint8_t full[36];
+
+		make_rsdp(full, 2, 36);
+		memcpy(p, full, avail);
+		cr_assert(!rsdp_valid(p, avail), "a 2.0 RSDP needs 36 bytes, %u given", avail);
+	}
+	munmap(two, 2 * (size_t)page);
 }
 
 Test(rsdp, scan_nothing)

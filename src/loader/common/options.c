@@ -8,9 +8,56 @@ static bool word_is(const char *w, size_t n, const char *name)
 	return strlen(name) == n && memcmp(w, name, n) == 0;
 }
 
+bool options_parse_u64(const char *s, size_t n, uint64_t *out)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+static void take_bad(struct loader_options *opts, const char *w, size_t n)
+{
+	size_t m = n < sizeof(opts->bad) - 1 ? n : sizeof(opts->bad) - 1;
+
+	if (opts->bad[0])
+		return;
+	memcpy(opts->bad, w, m);
+	opts->bad[m] = '\0';
+}
+
 static void take_option(struct loader_options *opts, const char *w, size_t n)
 {
-	if (word_is(w, n, "debug")) {
+	if (n > 6 && memcmp(w, "reloc=", 6) == 0) {
+		if (options_parse_u64(w + 6, n - 6, &opts->reloc_base))
+			opts->reloc_forced = true;
+		else
+			take_bad(opts, w, n);
+	} else if (word_is(w, n, "debug")) {
 		opts->debug = true;
 	} else if (word_is(w, n, "exit-on-error")) {
 		opts->exit_on_error = true;

@@ -7,6 +7,11 @@
  *   debug          print the memory maps and the copy list
  *   exit-on-error  after printing an error, write to QEMU's isa-debug-exit
  *                  port (0xf4) instead of halting: for tests
+ *   reloc=ADDR     load the kernel's image span at ADDR (0x... hex or
+ *                  decimal) instead of its linked address or the base
+ *                  pvhboot would choose; only a kernel with
+ *                  XEN_ELFNOTE_PHYS32_RELOC may move, and the plan refuses
+ *                  a base that breaks its note or memory (it says why)
  */
 #ifndef PVHBOOT_OPTIONS_H
 #define PVHBOOT_OPTIONS_H
@@ -18,6 +23,9 @@
 struct loader_options {
 	bool debug;
 	bool exit_on_error;
+	bool reloc_forced;
+	uint64_t reloc_base;
+	char bad[64];      /* first malformed option value, reported as an error */
 	unsigned nunknown; /* words not understood, reported as warnings */
 	char unknown[OPTIONS_MAX_UNKNOWN][32];
 };
@@ -28,6 +36,9 @@ struct loader_options {
  * copied to rest (size restsz, always NUL-terminated) for the kernel.
  * A first word that looks like a path (contains '/' or '\') is skipped.
  */
+/* "0x..." hex or decimal, the whole of s[0..n); false if malformed or above 2^64 - 1. */
+bool options_parse_u64(const char *s, size_t n, uint64_t *out);
+
 void options_parse(struct loader_options *opts, const char *in, bool all_words, char *rest,
 		   size_t restsz);
 

@@ -102,30 +102,52 @@ static int prepare_kernel(struct boot_prepared *bp, struct bootreq *req, struct 
 	return 0;
 }
 
-int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct range *busy,
-		 unsigned nbusy, const char *busy_name, uint64_t handoff_size, struct err *err)
+/* Every range the plan writes and the kernel keeps using: what fitting must not drop. */
+static unsigned prepare_keep(const struct boot_prepared *bp, struct range *keep)
 {
-	memset(bp, 0, sizeof(*bp));
-	if (!req->have_kernel)
-		return err_fail(err, "%s: no kernel given", req->source);
-	if (bundle_detect(req->kernel.data, req->kernel.size) && boot_expand_bundle(req, err))
-		return -1;
-	if (prepare_kernel(bp, req, err))
-		return -1;
+	const struct plan_input *pin = &bp->pin;
+	unsigned n = 0;
 
+	for (unsigned i = 0; i < pin->nsegments; i++)
+		if (pin->segments[i].memsz)
+			keep[n++] = (struct range){ pin->segments[i].dst + bp->plan.delta,
+						    pin->segments[i].dst + bp->plan.delta +
+							    pin->segments[i].memsz };
+	for (unsigned i = 0; i < pin->nmodules; i++)
+		keep[n++] = (struct range){ bp->plan.module_addr[i],
+					    bp->plan.module_addr[i] + pin->modules[i].size };
+	keep[n++] = (struct range){ bp->plan.bootdata_addr, bp->plan.bootdata_addr + pin->bootdata_size };
+	keep[n++] = (struct range){ bp->plan.handoff_addr, bp->plan.handoff_addr + pin->handoff_size };
+	return n;
+}
+
+#define PREPARE_MAX_KEEP (PLAN_MAX_SEGMENTS + PLAN_MAX_MODULES + 2)
+
+int boot_prepare_parsed(struct boot_prepared *bp, const struct bootreq *req,
+			const uint64_t *seg_src, const struct boot_place *place, struct err *err)
+{
+	struct plan_input *pin = &bp->pin;
+	struct range keep[PREPARE_MAX_KEEP];
+
+	memset(&bp->map, 0, sizeof(*bp) - offsetof(struct boot_prepared, map));
+	if (bp->elf.nsegments > PLAN_MAX_SEGMENTS)
+		return err_fail(err, "%s: %u load segments, at most %d", req->kernel.name,
+				bp->elf.nsegments, PLAN_MAX_SEGMENTS);
+	if (place->nbusy > PLAN_MAX_BUSY)
+		return err_fail(err, "prepare: %u busy ranges, at most %d", place->nbusy,
+				PLAN_MAX_BUSY);
+	if (place->nlive > PLAN_MAX_LIVE)
+		return err_fail(err, "prepare: %u live ranges, at most %d", place->nlive,
+				PLAN_MAX_LIVE);
 	if (memmap_normalise(&bp->map, req->raw, req->nraw, err))
 		return -1;
-	struct range keep = { bp->elf.span_start, bp->elf.span_end };
-	if (memmap_fit(&bp->map, PVH_LINUX_MAX_MEMMAP, &keep, 1, err))
-		return -1;
 
-	struct plan_input *pin = &bp->pin;
 	pin->map = &bp->map;
 	pin->nsegments = bp->elf.nsegments;
 	for (unsigned i = 0; i < bp->elf.nsegments; i++) {
 		const struct elf_segment *s = &bp->elf.segments[i];
 		pin->segments[i].dst = s->paddr;
-		pin->segments[i].src = req->kernel.addr + s->offset;
+		pin->segments[i].src = seg_src[i];
 		pin->segments[i].filesz = s->filesz;
 		pin->segments[i].memsz = s->memsz;
 	}
@@ -133,6 +155,10 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 	pin->reloc.align = bp->elf.reloc.align;
 	pin->reloc.min = bp->elf.reloc.min;
 	pin->reloc.max = bp->elf.reloc.max;
+	pin->reloc.forced = place->force_reloc;
+	pin->reloc.base = place->reloc_base;
+	pin->delta_given = place->delta_given;
+	pin->delta = place->delta;
 	pin->nmodules = req->nmodules;
 	for (unsigned i = 0; i < req->nmodules; i++) {
 		pin->modules[i].addr = req->modules[i].addr;
@@ -140,24 +166,29 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 		bp->modules[i].size = req->modules[i].size;
 		bp->modules[i].cmdline = req->modules[i].cmdline;
 	}
-	if (nbusy > PLAN_MAX_BUSY)
-		return err_fail(err, "prepare: %u busy ranges, at most %d", nbusy, PLAN_MAX_BUSY);
-	pin->nbusy = nbusy;
-	for (unsigned i = 0; i < nbusy; i++) {
-		pin->busy[i] = busy[i];
-		pin->busy_name[i] = busy_name;
+	pin->nbusy = place->nbusy;
+	for (unsigned i = 0; i < place->nbusy; i++) {
+		pin->busy[i] = place->busy[i];
+		pin->busy_name[i] = place->busy_name;
+	}
+	pin->nlive = place->nlive;
+	for (unsigned i = 0; i < place->nlive; i++) {
+		pin->live[i] = place->live[i];
+		pin->live_name[i] = place->live_name;
 	}
 
 	bp->si.flags = req->si_flags;
 	bp->si.cmdline = req->kernel.cmdline;
-	bp->si.map = &bp->map;
 	bp->si.nmodules = req->nmodules;
 	bp->si.modules = bp->modules;
 	bp->si.rsdp = req->rsdp;
-	bp->si_bytes = si_size(&bp->si);
+	/* Sized for the largest map handed over; the map is fitted after the plan. */
+	bp->si.map = NULL;
+	uint64_t si_max = si_size(&bp->si) +
+			  PVH_HANDOVER_MAX_MEMMAP * (uint64_t)sizeof(struct hvm_memmap_table_entry);
 	/* The multiboot2 RSDP copy follows the start info block, 16-aligned. */
-	pin->bootdata_size = ((bp->si_bytes + 15) & ~15ull) + (req->have_rsdp_copy ? 64 : 0);
-	pin->handoff_size = handoff_size;
+	pin->bootdata_size = ((si_max + 15) & ~15ull) + (req->have_rsdp_copy ? 64 : 0);
+	pin->handoff_size = place->handoff_size;
 
 	struct err plan_err;
 	err_clear(&plan_err);
@@ -167,8 +198,33 @@ int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct ran
 	for (unsigned i = 0; i < req->nmodules; i++)
 		bp->modules[i].addr = bp->plan.module_addr[i];
 	if (req->have_rsdp_copy) {
-		bp->rsdp_copy_addr = bp->plan.bootdata_addr + ((bp->si_bytes + 15) & ~15ull);
+		bp->rsdp_copy_addr = bp->plan.bootdata_addr + ((si_max + 15) & ~15ull);
 		bp->si.rsdp = bp->rsdp_copy_addr;
+		/* Linux reads the RSDP after it has started allocating: not RAM (as Xen does). */
+		if (memmap_mark(&bp->map,
+				(struct range){ bp->rsdp_copy_addr, bp->rsdp_copy_addr + 64 }, 3, err))
+			return -1;
 	}
+	if (memmap_fit(&bp->map, PVH_HANDOVER_MAX_MEMMAP, keep, prepare_keep(bp, keep), err))
+		return -1;
+	bp->si.map = &bp->map;
+	bp->si_bytes = si_size(&bp->si);
 	return 0;
+}
+
+int boot_prepare(struct boot_prepared *bp, struct bootreq *req, const struct boot_place *place,
+		 struct err *err)
+{
+	uint64_t seg_src[PLAN_MAX_SEGMENTS];
+
+	memset(bp, 0, sizeof(*bp));
+	if (!req->have_kernel)
+		return err_fail(err, "%s: no kernel given", req->source);
+	if (bundle_detect(req->kernel.data, req->kernel.size) && boot_expand_bundle(req, err))
+		return -1;
+	if (prepare_kernel(bp, req, err))
+		return -1;
+	for (unsigned i = 0; i < bp->elf.nsegments; i++)
+		seg_src[i] = req->kernel.addr + bp->elf.segments[i].offset;
+	return boot_prepare_parsed(bp, req, seg_src, place, err);
 }

@@ -4,6 +4,10 @@
 #include "xen/xen_abi.h"
 
 #define PVH_MAX_VMM_MEMMAP MEMMAP_MAX
+/* magic, version, flags, nr_modules, modlist_paddr, cmdline_paddr, rsdp_paddr */
+#define PVH_START_INFO_V0_SIZE 40u
+_Static_assert(__builtin_offsetof(struct hvm_start_info, memmap_paddr) == PVH_START_INFO_V0_SIZE,
+	       "version 0 ends where memmap_paddr starts");
 
 static int pvh_string(struct bootreq *req, const struct phys_mem *pm, uint64_t addr,
 		      const char *what, const char **out, struct err *err)
@@ -71,15 +75,25 @@ int pvh_info_parse_xen(struct bootreq *req, struct loader_options *opts,
 		       struct err *err)
 {
 	struct hvm_start_info si;
-	const void *p = phys_map(pm, si_addr, sizeof(si));
+	const void *p = phys_map(pm, si_addr, PVH_START_INFO_V0_SIZE);
 
 	bootreq_init(req, "pvh");
 	if (!p)
 		return err_fail(err, "pvh: start info at 0x%x not readable", si_addr);
-	memcpy(&si, p, sizeof(si));
+	/* Version 0 ends before memmap_paddr: read the rest only when the version has it. */
+	memset(&si, 0, sizeof(si));
+	memcpy(&si, p, PVH_START_INFO_V0_SIZE);
 	if (si.magic != XEN_HVM_START_MAGIC_VALUE)
 		return err_fail(err, "pvh: start info magic 0x%x, expected 0x%x", si.magic,
 				XEN_HVM_START_MAGIC_VALUE);
+	if (si.version >= 1) {
+		p = phys_map(pm, si_addr, sizeof(si));
+		if (!p)
+			return err_fail(err, "pvh: start info version %u at 0x%x: its 0x%zx bytes not "
+					     "readable",
+					si.version, si_addr, sizeof(si));
+		memcpy(&si, p, sizeof(si));
+	}
 	req->si_flags = si.flags;
 	req->rsdp = si.rsdp_paddr;
 	bool ignore_module_cmdlines = xen && (si.flags & SIF_INITDOMAIN);

@@ -15,6 +15,9 @@ bool rsdp_valid(const uint8_t *p, uint32_t avail)
 	if (avail < 20 || memcmp(p, "RSD PTR ", 8) != 0 || sum_bytes(p, 20) != 0)
 		return false;
 	if (p[15] >= 2) {
+		/* The length field (offset 20) and the 2.0 fields need 36 bytes. */
+		if (avail < 36)
+			return false;
 		uint32_t len = le32(p + 20);
 		if (len < 36 || len > avail)
 			return false;

@@ -1,6 +1,6 @@
 /* loadopt.c - the UEFI load options of pvhboot.efi (see loadopt.h). */
 #include "loader/config/loadopt.h"
-#include "lib/fmt.h"
+#include "loader/common/options.h"
 #include "loader/config/cfg_path.h"
 
 #define LO_QUOTE 64 /* how much of a bad word a message quotes */
@@ -69,81 +69,6 @@ static bool lo_is_option(const char *w, size_t n)
 	return lo_word_is(w, n, "debug") || lo_word_is(w, n, "--") ||
 	       lo_has_prefix(w, n, "linux=") || lo_has_prefix(w, n, "initrd=") ||
 	       lo_has_prefix(w, n, "entry=") || lo_has_prefix(w, n, "reloc=");
-}
-
-/* ADDR of reloc=ADDR: hexadecimal, with or without 0x, at most 16 digits. */
-static int lo_parse_reloc(const char *key, const char *v, size_t n, uint64_t *out, struct err *err)
-{
-	size_t i = 0;
-	uint64_t x = 0;
-	int q = (int)(n < LO_QUOTE ? n : LO_QUOTE);
-
-	if (n >= 2 && v[0] == '0' && (v[1] | 0x20) == 'x')
-		i = 2;
-	if (i == n || n - i > 16)
-		return err_fail(err, "%s='%.*s': want a hexadecimal address of 1 to 16 digits", key,
-				q, v);
-	for (; i < n; i++) {
-		char c = (char)(v[i] | 0x20);
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else
-			return err_fail(err, "%s='%.*s': '%c' is not a hexadecimal digit", key, q, v,
-					v[i]);
-		x = x << 4 | d;
-	}
-	*out = x;
-	return 0;
-}
-
-static int lo_take_reloc(struct loadopt *o, const char *w, size_t n, struct err *err)
-{
-	if (o->has_reloc)
-		return err_fail(err, "load options: reloc= given twice");
-	if (lo_parse_reloc("load options: reloc", w + 6, n - 6, &o->reloc, err))
-		return -1;
-	o->has_reloc = true;
-	return 0;
-}
-
-int loadopt_take_reloc(char *cmdline, bool *has_reloc, uint64_t *reloc, const char *where,
-		       struct err *err)
-{
-	static const char key[] = "pvhboot.reloc=";
-	const size_t k = sizeof(key) - 1;
-	char *out = cmdline;
-	char msg_key[96];
-	bool first = true;
-
-	fmt_snprintf(msg_key, sizeof(msg_key), "%s: pvhboot.reloc", where);
-	for (char *p = cmdline; *p;) {
-		while (*p == ' ')
-			p++;
-		char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t n = (size_t)(p - w);
-		if (n == 0)
-			break;
-		if (n >= k && memcmp(w, key, k) == 0) {
-			if (*has_reloc)
-				return err_fail(err, "%s given twice", msg_key);
-			if (lo_parse_reloc(msg_key, w + k, n - k, reloc, err))
-				return -1;
-			*has_reloc = true;
-			continue;
-		}
-		if (!first)
-			*out++ = ' ';
-		memmove(out, w, n);
-		out += n;
-		first = false;
-	}
-	*out = '\0';
-	return 0;
 }
 
 /* The shell's first word: "pvhboot.efi", "FS0:\EFI\pvhboot.efi", "\x\loader". */
@@ -222,8 +147,6 @@ static int lo_take_word(struct loadopt *o, const char *w, size_t n, struct err *
 					(unsigned)CONFIG_MAX_INITRDS);
 		return lo_take_path(o->initrd[o->ninitrd++], w, n, "initrd=", err);
 	}
-	if (lo_has_prefix(w, n, "reloc="))
-		return lo_take_reloc(o, w, n, err);
 	if (lo_has_prefix(w, n, "entry=")) {
 		size_t k = 6;
 
@@ -239,8 +162,21 @@ static int lo_take_word(struct loadopt *o, const char *w, size_t n, struct err *
 		o->entry[n - k] = '\0';
 		return 0;
 	}
+	if (lo_has_prefix(w, n, "reloc=")) {
+		/* The same word as the 32-bit loader's reloc= (options.h). */
+		if (o->has_reloc)
+			return err_fail(err, "load options: reloc= given twice");
+		if (!options_parse_u64(w + 6, n - 6, &o->reloc_base))
+			return err_fail(err, "load options: reloc=%.*s%s is not a number (0x... or "
+					     "decimal)",
+					(int)(n - 6 < LO_QUOTE ? n - 6 : LO_QUOTE), w + 6,
+					n - 6 > LO_QUOTE ? "..." : "");
+		o->has_reloc = true;
+		return 0;
+	}
 	return err_fail(err,
-			"load options: unknown word '%.*s%s' (expected linux=, initrd=, entry=, reloc=, debug or --)",
+			"load options: unknown word '%.*s%s' (expected linux=, initrd=, entry=, "
+			"reloc=, debug or --)",
 			(int)(n < LO_QUOTE ? n : LO_QUOTE), w, n > LO_QUOTE ? "..." : "");
 }
 

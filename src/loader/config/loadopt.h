@@ -13,7 +13,8 @@
  * "--" is the kernel command line, verbatim (tabs and line breaks become
  * spaces, the ends are trimmed). linux= boots that kernel directly (initrd=
  * needs it; entry= excludes it); entry= names a BLS entry by its id;
- * reloc= (hexadecimal) forces the base a relocatable kernel is loaded at.
+ * reloc= forces the kernel's load base as the 32-bit loader's reloc= does
+ * (0x... hex or decimal; the plan says why a base cannot be used).
  *
  * A firmware boot entry may carry binary data rather than text: if the
  * options do not decode as printable UTF-16 made mostly of ASCII, they are
@@ -36,10 +37,10 @@ struct loadopt {
 	char linux_path[CONFIG_PATH_MAX];
 	unsigned ninitrd;
 	char initrd[CONFIG_MAX_INITRDS][CONFIG_PATH_MAX];
+	bool has_reloc;       /* reloc=ADDR */
+	uint64_t reloc_base;
 	bool has_entry;
 	char entry[CONFIG_ID_MAX];
-	bool has_reloc;
-	uint64_t reloc;
 	bool has_cmdline; /* "--" was given, even with nothing after it */
 	char cmdline[CONFIG_OPTIONS_MAX + 1];
 };
@@ -50,14 +51,5 @@ struct loadopt {
  */
 int loadopt_parse(struct loadopt *o, const void *utf16le, size_t bytes, struct err *err);
 
-/*
- * Takes the words "pvhboot.reloc=ADDR" out of a kernel command line (a loader
- * entry's options), in place, blanks collapsed to one space: the same forced
- * base as the load option reloc=, for entries. where names the entry in
- * errors ("WHERE: pvhboot.reloc='...': ..."). *has_reloc starts false; a
- * second such word is an error. (The load options' reloc= wins over it.)
- */
-int loadopt_take_reloc(char *cmdline, bool *has_reloc, uint64_t *reloc, const char *where,
-		       struct err *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include <efi.h>
 
 #include "lib/fmt.h"
+#include "loader/common/options.h"
 #include "loader/config/bls.h"
 #include "loader/config/loader_conf.h"
 #include "loader/config/loadopt.h"
@@ -47,6 +48,7 @@ static char file_buf[CONFIG_FILE_MAX];
 /* The loader entries' pool: freed when we return to the firmware. */
 static void *entries_pool;
 static EFI_FILE_HANDLE opened_root;
+static bool entry_debug; /* pvhboot.debug in the chosen entry's options */
 
 /* What efi_main holds: given back before returning to the firmware. */
 static void give_back(void)
@@ -178,13 +180,25 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	sel.ninitrds = e->ninitrd;
 	for (unsigned i = 0; i < e->ninitrd; i++)
 		sel.initrd_paths[i] = e->initrd[i];
-	/* pvhboot.reloc=ADDR in the options is ours, not the kernel's. */
+	/*
+	 * pvhboot.* words in the options are the loader's (options.h, as on the
+	 * PVH path): pvhboot.reloc=ADDR, pvhboot.debug. The rest is the kernel's.
+	 */
 	static char kernel_cmdline[CONFIG_OPTIONS_MAX + 1];
-	memcpy(kernel_cmdline, e->options, sizeof(kernel_cmdline));
-	char where[CONFIG_PATH_MAX];
-	fmt_snprintf(where, sizeof(where), ENTRIES_DIR "\\%s.conf", e->id);
-	if (loadopt_take_reloc(kernel_cmdline, &sel.has_reloc, &sel.reloc, where, err))
+	struct loader_options lo;
+	memset(&lo, 0, sizeof(lo));
+	options_parse(&lo, e->options, false, kernel_cmdline, sizeof(kernel_cmdline));
+	if (lo.bad[0]) {
+		err_fail(err, ENTRIES_DIR "\\%s.conf: options: pvhboot.%s: malformed (reloc= takes "
+			      "0x... hex or decimal)", e->id, lo.bad);
 		return EFI_INVALID_PARAMETER;
+	}
+	for (unsigned i = 0; i < lo.nunknown; i++)
+		efi_printf("pvhboot: warning: " ENTRIES_DIR "\\%s.conf: unknown option pvhboot.%s\n",
+			   e->id, lo.unknown[i]);
+	sel.has_reloc = lo.reloc_forced;
+	sel.reloc = lo.reloc_base;
+	entry_debug = lo.debug;
 	sel.cmdline = kernel_cmdline;
 	return EFI_SUCCESS;
 }
@@ -283,10 +297,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	if (opts.has_cmdline)
 		sel.cmdline = opts.cmdline;
-	sel.debug = opts.debug;
+	sel.debug = opts.debug || entry_debug;
 	if (opts.has_reloc) {
 		sel.has_reloc = true;
-		sel.reloc = opts.reloc;
+		sel.reloc = opts.reloc_base;
 	}
 	/* Not a PVH ELF (an EFI-stub bzImage, a UKI): the firmware starts it. */
 	if (!sel.efi_path && efi_image_is_pe(root, sel.linux_path))
