@@ -108,7 +108,7 @@ help:
 	@echo '  make clean       remove build/'
 	@echo 'Images: build/pvhboot.elf (multiboot1/2 + PVH), build/pvhboot-pvh.elf (PVH only),'
 	@echo '        build/pvhboot.efi (UEFI), build/pvh-testguest.elf (conformance guest).'
-	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle.'
+	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle, build/pvh-ukify (a signed-ready unified kernel image).'
 	@echo 'Scripts: scripts/fetch-kernel.sh, fetch-xen.sh, mkinitramfs.sh, mkesp.sh, mkgrub-iso.sh,'
 	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README).'
 	@echo 'Variables: V=1 shows commands.'

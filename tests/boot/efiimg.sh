@@ -133,8 +133,8 @@ pe_patch() {
 	lfanew=$(od -An -tu4 -j60 -N4 "$f" | tr -d ' ')
 	optsz=$(od -An -tu2 -j$((lfanew + 20)) -N2 "$f" | tr -d ' ')
 	at=$((lfanew + 24 + optsz + 40 * idx + $3))
-	printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($4 & 255)) $(($4 >> 8 & 255)) \
-		$(($4 >> 16 & 255)) $(($4 >> 24 & 255)))" | dd of="$f" bs=1 seek="$at" conv=notrunc status=none
+	printf '%08x' "$4" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/' | xxd -r -p |
+		dd of="$f" bs=1 seek="$at" conv=notrunc status=none
 }
 
 # 2. A UKI of Debian 6.12's vmlinux as the only type 2 entry.
@@ -217,7 +217,9 @@ uki_pcr11() {
 	for sec in .linux .osrel .cmdline .initrd .ucode .splash .dtb .uname .sbat .pcrpkey; do
 		size=""
 		read -r size off < <(objdump -h "$1" | awk -v n="$sec" '$2 == n {print $3, $6}')
-		[ -n "$size" ] && [ "$((0x$size))" -gt 0 ] || continue
+		if [ -z "$size" ] || [ "$((0x$size))" -eq 0 ]; then
+			continue
+		fi
 		want=$(pcr_extend "$want" "$(printf '%s\0' "$sec" | sha256sum | cut -c1-64)")
 		want=$(pcr_extend "$want" "$(tail -c +$((0x$off + 1)) "$1" | head -c $((0x$size)) | sha256sum | cut -c1-64)")
 	done
@@ -300,7 +302,7 @@ else
 	linux_off=$(objdump -h "$T/sb-signed.efi" | awk '$2 == ".linux" {print $6}')
 	byte_at=$(($(printf '%d' "0x$linux_off") + 0x100000))
 	old=$(od -An -tu1 -j"$byte_at" -N1 "$T/sb-tampered.efi" | tr -d ' ')
-	printf "$(printf '\\x%02x' $(((old + 1) & 255)))" |
+	printf '%02x' $(((old + 1) & 255)) | xxd -r -p |
 		dd of="$T/sb-tampered.efi" bs=1 seek="$byte_at" conv=notrunc status=none
 	printf 'title bare ELF\nlinux /guest.elf\n' >"$T/sb-elf.conf"
 	esp=$T/sb.img
@@ -319,6 +321,7 @@ else
 		cp "$SB_VARS" "$T/sb.vars.fd"
 		rm -f "$l" "$l.rc"
 		(
+			# shellcheck disable=SC2086 # SB_EXTRA is a list of arguments
 			qemu_run "$name-$1" 600 "$l" -- -M q35,smm=on \
 				-global driver=cfi.pflash01,property=secure,value=on \
 				-drive if=pflash,format=raw,unit=0,readonly=on,file="$SB_CODE" \
@@ -329,6 +332,7 @@ else
 		local runner=$!
 		while kill -0 "$runner" 2>/dev/null; do
 			if [ "$1" != signed ] && grep -aq 'pvhboot: returning to the firmware' "$l" 2>/dev/null; then
+				# shellcheck disable=SC2046 # the pids, one word each
 				kill -TERM $(ps -o pid= --ppid "$runner") 2>/dev/null || true
 				break
 			fi
