@@ -9,32 +9,13 @@
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
 #include "loader/efi/efi_tpm.h"
+#include "loader/config/uki_text.h"
 
 /* Headers and section table of a type 2 entry: systemd's UKIs need a few hundred bytes. */
 #define UKI_HEADERS_MAX 4096
 #define OSREL_MAX 4096
 
 static struct pe_image pe;
-
-/*
- * Text of a section, NUL-terminated, cut at its first NUL, trailing blanks
- * dropped; one_line: line breaks and tabs become spaces (a command line).
- */
-static void section_text(char *dst, size_t dstsz, const uint8_t *src, uint64_t len, bool one_line)
-{
-	size_t n = 0;
-
-	while (n < len && n + 1 < dstsz && src[n])
-		n++;
-	memmove(dst, src, n);
-	while (n && (dst[n - 1] == '\n' || dst[n - 1] == '\r' || dst[n - 1] == ' ' ||
-		     dst[n - 1] == '\t'))
-		n--;
-	dst[n] = '\0';
-	for (size_t i = 0; one_line && i < n; i++)
-		if (dst[i] == '\n' || dst[i] == '\r' || dst[i] == '\t')
-			dst[i] = ' ';
-}
 
 int efi_uki_find(struct efi_uki *u, const void *image_base, uint64_t image_size,
 		 struct err *err)
@@ -69,13 +50,13 @@ int efi_uki_find(struct efi_uki *u, const void *image_base, uint64_t image_size,
 		if (len > CONFIG_OPTIONS_MAX)
 			return err_fail(err, "unified kernel image: section .cmdline: %llu bytes, at most %u",
 					(unsigned long long)len, (unsigned)CONFIG_OPTIONS_MAX);
-		section_text(u->cmdline, sizeof(u->cmdline), base + off, len, true);
+		uki_text_copy(u->cmdline, sizeof(u->cmdline), base + off, len, true);
 		u->has_cmdline = true;
 	}
 	s = pe_find(&pe, ".uname");
 	if (s) {
 		pe_section_span(s, PE_LOADED, &off, &len);
-		section_text(u->uname, sizeof(u->uname), base + off, len, true);
+		uki_text_copy(u->uname, sizeof(u->uname), base + off, len, true);
 	}
 	return 1;
 }
@@ -85,21 +66,8 @@ static char options_text[CONFIG_OPTIONS_MAX + 1];
 const char *efi_uki_cmdline(struct efi_uki *u, const void *load_options, uint32_t bytes,
 			    bool secure_boot)
 {
-	const uint8_t *p = load_options;
-	size_t n = 0;
-	bool text = p && bytes >= 2;
-
-	for (uint32_t i = 0; text && i + 1 < bytes && n < CONFIG_OPTIONS_MAX; i += 2) {
-		uint16_t c = (uint16_t)(p[i] | p[i + 1] << 8);
-		if (c == 0)
-			break;
-		if (c > 0x7e || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
-			text = false;
-		options_text[n++] = (char)c;
-	}
-	options_text[n] = '\0';
-	section_text(options_text, sizeof(options_text), (const uint8_t *)options_text, n, true);
-	if (text && options_text[0]) {
+	if (uki_options_text(options_text, sizeof(options_text), load_options, bytes) &&
+	    options_text[0]) {
 		if (secure_boot) {
 			efi_printf("pvhboot: Secure Boot: load options ignored, the embedded "
 				   "command line is the only one\n");
@@ -109,33 +77,6 @@ const char *efi_uki_cmdline(struct efi_uki *u, const void *load_options, uint32_
 		}
 	}
 	return u->has_cmdline ? u->cmdline : "";
-}
-
-/* os-release's PRETTY_NAME (quotes dropped) into title, if present. */
-static void osrel_pretty_name(char *title, size_t titlesz, const char *osrel)
-{
-	const char *p = osrel;
-
-	while (*p) {
-		const char *eol = p;
-		while (*eol && *eol != '\n')
-			eol++;
-		if ((size_t)(eol - p) > 12 && !memcmp(p, "PRETTY_NAME=", 12)) {
-			const char *v = p + 12, *end = eol;
-			if (end > v && (*v == '"' || *v == '\'')) {
-				v++;
-				if (end > v && (end[-1] == '"' || end[-1] == '\''))
-					end--;
-			}
-			size_t n = (size_t)(end - v);
-			if (n >= titlesz)
-				n = titlesz - 1;
-			memcpy(title, v, n);
-			title[n] = '\0';
-			return;
-		}
-		p = *eol ? eol + 1 : eol;
-	}
 }
 
 /* A named section's text, read from the file; "" when absent. */
@@ -154,7 +95,7 @@ static int read_section_text(struct efi_file *f, const char *name, char *dst, si
 		len = sizeof(buf);
 	if (EFI_ERROR(efi_file_read_at(f, off, buf, len, err)))
 		return -1;
-	section_text(dst, dstsz, (const uint8_t *)buf, len, one_line);
+	uki_text_copy(dst, dstsz, (const uint8_t *)buf, len, one_line);
 	return 0;
 }
 
@@ -189,7 +130,7 @@ int efi_uki_entry(EFI_FILE_HANDLE root, const char *name, struct bls_entry *e, s
 	    read_section_text(&f, ".uname", e->version, sizeof(e->version), true, err))
 		goto out;
 	memcpy(e->id, name, strlen(name) + 1);
-	osrel_pretty_name(e->title, sizeof(e->title), osrel);
+	uki_osrel_pretty_name(e->title, sizeof(e->title), osrel);
 	memcpy(e->efi_path, path, strlen(path) + 1);
 	e->is_efi = true;
 	rc = 0;
