@@ -97,7 +97,7 @@ LOADER_FREE32 := $(call free32,$(LOADER_PURE) $(LOADER_HW) $(LOADER_ASM))
 CONSOLE_FREE32 := $(call free32,src/loader/console.c src/hw/portio.c)
 
 IMAGES := $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvh-testguest.elf $(B)/pvh-testguest-1m.elf $(B)/pvhboot.efi
-TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle $(B)/pvh-extract
+TOOLS  := $(B)/pvh-inspect $(B)/pvh-bundle $(B)/pvh-extract $(B)/pvh-ukify
 
 .PHONY: all check unit fuzz-replay fuzz boot-tests demo deps kernel xen help clean lint layering
 all: $(TOOLS) $(IMAGES) layering
@@ -125,7 +125,8 @@ help:
 	@echo 'Images: build/pvhboot.elf (multiboot1/2 + PVH), build/pvhboot-pvh.elf (PVH only),'
 	@echo '        build/pvhboot.efi (UEFI), build/pvh-testguest.elf (conformance guest),'
 	@echo '        build/pvh-testguest-1m.elf (the same linked at 1 MiB, over the loader).'
-	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle, build/pvh-extract (the PVH ELF out of a bzImage).'
+	@echo 'Tools:  build/pvh-inspect, build/pvh-bundle, build/pvh-extract (the PVH ELF out of a bzImage),'
+	@echo '        build/pvh-ukify (a signed-ready unified kernel image).'
 	@echo 'Scripts: scripts/fetch-kernel.sh, fetch-xen.sh, mkinitramfs.sh, mkesp.sh, mkgrub-iso.sh,'
 	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README); mkfs-images.sh (disk images for'
 	@echo '        the GPT/FAT unit tests, run by make unit), gen-fs-seeds.sh (fuzz seeds gpt, fat).'
@@ -239,6 +240,10 @@ $(B)/host/src/tools/pvh-extract.o $(B)/host/src/tools/decompress.o: | extract-li
 $(B)/pvh-extract: $(call host,src/tools/pvh-extract.c src/tools/decompress.c $(CORE_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(TOOL_LDFLAGS) -o $@ $^ $(EXTRACT_LIBS)
+
+$(B)/pvh-ukify: $(call host,src/tools/pvh-ukify.c $(CORE_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(TOOL_LDFLAGS) -o $@ $^
 
 # --- tests ---------------------------------------------------------------------------
 # Disk images for the src/fs tests (test_gpt.c, test_fat.c), made by mkfs.vfat,

@@ -3,6 +3,8 @@
 # decompress at boot) with Debian's busybox-static. Its /init prints one
 # marker line with what the kernel saw, then leaves QEMU:
 #   PVHBOOT-USERSPACE: memtotal_kb=N acpi_tables=N initramfs=ok cmdline=[...]
+# preceded, when the kernel sees a TPM, by its SHA-256 PCRs 9, 11 and 12:
+#   PVHBOOT-PCR: 9=HEX 11=HEX 12=HEX
 # It exits through isa-debug-exit (0x10 to port 0xf4 via /dev/port, QEMU
 # status 33) when that device exists, else powers off.
 set -eu
@@ -24,6 +26,8 @@ mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 acpi=$(ls /sys/firmware/acpi/tables 2>/dev/null | wc -l)
 unpacked=missing
 [ "$(cat /etc/pvh-marker 2>/dev/null)" = pvhboot-initramfs ] && unpacked=ok
+pcrs=/sys/class/tpm/tpm0/pcr-sha256
+[ -r $pcrs/11 ] && echo "PVHBOOT-PCR: 9=$(cat $pcrs/9) 11=$(cat $pcrs/11) 12=$(cat $pcrs/12)"
 echo "PVHBOOT-USERSPACE: memtotal_kb=$mem acpi_tables=$acpi initramfs=$unpacked cmdline=[$(cat /proc/cmdline)]"
 # isa-debug-exit: QEMU exits with (0x10 << 1) | 1 = 33.
 printf '\020' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null

@@ -145,10 +145,11 @@ static int pe_check_section(const struct pe_image *pe, unsigned i, uint64_t len,
 	return 0;
 }
 
-int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layout layout,
-	     struct err *err)
+/* The headers are read from buf[0, have); sections are checked against len (>= have). */
+static int pe_parse_in(struct pe_image *pe, const uint8_t *buf, uint64_t have, uint64_t len,
+		       enum pe_layout layout, struct err *err)
 {
-	struct pe_buf b = { buf, len };
+	struct pe_buf b = { buf, have };
 	const uint8_t *p;
 	uint32_t lfanew;
 	uint16_t nsections, opt_size;
@@ -157,14 +158,14 @@ int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layo
 	memset(pe, 0, sizeof(*pe));
 	p = pe_bytes(&b, 0, PE_DOS_LFANEW + 4);
 	if (!p)
-		return err_fail(err, "pe: %llu bytes, too short for a DOS header (64)", ULL(len));
+		return err_fail(err, "pe: %llu bytes, too short for a DOS header (64)", ULL(have));
 	if (pe_le16(p) != PE_DOS_MAGIC)
 		return err_fail(err, "pe: DOS magic 0x%04x, not \"MZ\"", pe_le16(p));
 	lfanew = pe_le32(p + PE_DOS_LFANEW);
 	p = pe_bytes(&b, lfanew, PE_SIGNATURE_SIZE + PE_COFF_SIZE);
 	if (!p)
 		return err_fail(err, "pe: e_lfanew 0x%x + 24 beyond the image size 0x%llx", lfanew,
-				ULL(len));
+				ULL(have));
 	if (memcmp(p, "PE\0\0", 4) != 0)
 		return err_fail(err, "pe: no \"PE\\0\\0\" signature at e_lfanew 0x%x", lfanew);
 	pe->machine = pe_le16(p + 4);
@@ -176,7 +177,7 @@ int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layo
 	const uint8_t *opt = pe_bytes(&b, (uint64_t)lfanew + 24, opt_size);
 	if (!opt)
 		return err_fail(err, "pe: SizeOfOptionalHeader %u at 0x%llx beyond the image size 0x%llx",
-				opt_size, ULL((uint64_t)lfanew + 24), ULL(len));
+				opt_size, ULL((uint64_t)lfanew + 24), ULL(have));
 	if (pe_read_optional(pe, opt, opt_size, err))
 		return -1;
 
@@ -185,7 +186,7 @@ int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layo
 	p = pe_bytes(&b, table, table_end - table);
 	if (!p)
 		return err_fail(err, "pe: section table [0x%llx, 0x%llx) beyond the image size 0x%llx",
-				ULL(table), ULL(table_end), ULL(len));
+				ULL(table), ULL(table_end), ULL(have));
 	if (layout == PE_LOADED) {
 		/* The firmware copies SizeOfHeaders bytes: the table must lie inside. */
 		if (table_end > pe->size_of_headers)
@@ -216,6 +217,21 @@ int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layo
 			return -1;
 	}
 	return 0;
+}
+
+int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layout layout,
+	     struct err *err)
+{
+	return pe_parse_in(pe, buf, len, len, layout, err);
+}
+
+int pe_parse_headers(struct pe_image *pe, const uint8_t *buf, uint64_t have, uint64_t file_size,
+		     struct err *err)
+{
+	if (have > file_size)
+		return err_fail(err, "pe: %llu header bytes read from a file of %llu", ULL(have),
+				ULL(file_size));
+	return pe_parse_in(pe, buf, have, file_size, PE_FILE, err);
 }
 
 const struct pe_section *pe_find(const struct pe_image *pe, const char *name)

@@ -59,6 +59,15 @@ struct pe_image {
 int pe_parse(struct pe_image *pe, const uint8_t *buf, uint64_t len, enum pe_layout layout,
 	     struct err *err);
 
+/*
+ * The same for a file of file_size bytes of which only the first `have` are
+ * in buf: enough for the headers and the section table, which must lie
+ * there; the sections are checked against file_size. For listing images
+ * (the type 2 entries in /EFI/Linux) without reading them whole.
+ */
+int pe_parse_headers(struct pe_image *pe, const uint8_t *buf, uint64_t have, uint64_t file_size,
+		     struct err *err);
+
 /* The first section named `name` (compared over the 8-byte field), or NULL. */
 const struct pe_section *pe_find(const struct pe_image *pe, const char *name);
 

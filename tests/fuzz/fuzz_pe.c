@@ -1,5 +1,5 @@
 /*
- * fuzz_pe.c - fuzz target for pe_parse() (src/elf/pe.c), driven by
+ * fuzz_pe.c - fuzz target for pe_parse() and pe_parse_headers() (src/elf/pe.c), driven by
  * libFuzzer or by replay_main.c over the seed corpus. The input is read in
  * both layouts; beyond "does not crash", every promise of pe.h is checked
  * and a broken one aborts: sections inside the buffer and SizeOfImage, no
@@ -64,6 +64,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_image(&pe, data, size, PE_LOADED);
 	} else {
 		check(err.set && err.msg[0]);
+	}
+	/* Headers from a prefix: the same verdict as the whole file whenever the
+	 * prefix holds them, and never a read past it. */
+	if (size) {
+		static struct pe_image whole;
+		struct err e2;
+		size_t have = data[0] % 2 ? size : size / 2;
+		uint8_t *prefix = malloc(have ? have : 1);
+		check(prefix != NULL);
+		memcpy(prefix, data, have);
+		err_clear(&err);
+		err_clear(&e2);
+		int r = pe_parse_headers(&pe, prefix, have, size, &err);
+		check(r == 0 || (err.set && err.msg[0]));
+		if (r == 0) {
+			check(pe_parse(&whole, data, size, PE_FILE, &e2) == 0);
+			check(whole.nsections == pe.nsections);
+		}
+		free(prefix);
 	}
 	return 0;
 }

@@ -87,12 +87,36 @@ Test(bls, paths_converted_to_uefi)
 
 Test(bls, last_value_wins_and_ignored_keys)
 {
-	cr_assert_eq(parse("title one\ntitle two\nlinux /k\ndevicetree /dtb\nefi /x.efi\n"
+	cr_assert_eq(parse("title one\ntitle two\nlinux /k\ndevicetree /dtb\n"
 			   "devicetree-overlay /o\n"),
 		     0, "%s", err.msg);
 	cr_assert_str_eq(e.title, "two");
+	cr_assert_not(e.is_efi);
 	cr_assert_eq(e.nunknown, 0);
 	cr_assert_str_eq(bls_display_title(&e), "two");
+}
+
+/* systemd-boot's entries for programs and unified kernel images. */
+Test(bls, efi_and_uki_entries)
+{
+	cr_assert_eq(parse("title Shell\nefi /EFI/tools/shell.efi\noptions -nostartup\n"), 0, "%s",
+		     err.msg);
+	cr_assert(e.is_efi);
+	cr_assert_str_eq(e.efi_path, "\\EFI\\tools\\shell.efi");
+	cr_assert_str_eq(e.linux_path, "");
+	cr_assert_str_eq(e.options, "-nostartup");
+	cr_assert_eq(e.nunknown, 0);
+
+	cr_assert_eq(parse("uki /EFI/Linux/a.efi\nefi /b.efi\n"), 0, "%s", err.msg);
+	cr_assert(e.is_efi);
+	cr_assert_str_eq(e.efi_path, "\\EFI\\Linux\\a.efi", "uki wins over a later efi");
+	cr_assert_eq(parse("efi /b.efi\nuki /EFI/Linux/a.efi\n"), 0, "%s", err.msg);
+	cr_assert_str_eq(e.efi_path, "\\EFI\\Linux\\a.efi", "uki wins over an earlier efi");
+
+	cr_assert_eq(parse("linux /vmlinuz\nuki /u.efi\n"), 0, "%s", err.msg);
+	cr_assert(e.is_efi);
+	cr_assert_str_eq(e.efi_path, "\\u.efi");
+	cr_assert_str_eq(e.linux_path, "\\vmlinuz");
 }
 
 Test(bls, unknown_keys_are_a_warning)
@@ -130,8 +154,11 @@ Test(bls, sixteen_initrds_fit)
 
 Test(bls, errors_name_file_and_line)
 {
-	expect_error("title x\n", "loader/entries/a.conf: no 'linux' line");
-	expect_error("", "loader/entries/a.conf: no 'linux' line");
+	expect_error("title x\n", "loader/entries/a.conf: no 'linux', 'efi' or 'uki' line");
+	expect_error("", "loader/entries/a.conf: no 'linux', 'efi' or 'uki' line");
+	expect_error("efi FS0:\\x.efi\n",
+		     "loader/entries/a.conf:1: efi: path 'FS0:\\x.efi' names a device (':'): "
+		     "paths are on the loader's volume");
 	expect_error("linux /k\n\ntitle\n", "loader/entries/a.conf:3: key 'title' has no value");
 	expect_error("linux /k\n  initrd   \r\n", "loader/entries/a.conf:2: key 'initrd' has no value");
 	expect_error("linux FS0:\\vmlinux\n",

@@ -315,3 +315,28 @@ Test(pe, added_section_reads_back)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 }
+
+/* A type 2 entry is listed from its first bytes: sections checked against the file's size. */
+Test(pe, headers_from_a_prefix)
+{
+	hb_image(2);
+	hb_section(0, ".osrel", 0x1000, 0x20, 0x400, 0x200);
+	hb_section(1, ".linux", 0x2000, 0x5000, 0x600, 0x5000);
+	/* Only 0x400 bytes read of a 0x5600-byte file: enough for the headers. */
+	err_clear(&perr);
+	cr_assert_eq(pe_parse_headers(&pe, hb, 0x400, 0x5600, &perr), 0, "%s", perr.msg);
+	cr_assert_eq(pe.nsections, 2);
+	cr_assert_not_null(pe_find(&pe, ".linux"));
+	/* The same file cut short: .linux now ends past it. */
+	err_clear(&perr);
+	cr_assert_eq(pe_parse_headers(&pe, hb, 0x400, 0x5000, &perr), -1);
+	cr_assert(strstr(perr.msg, "section 1 '.linux': PointerToRawData 0x600 + SizeOfRawData "
+				   "0x5000 beyond file size 0x5000") != NULL, "%s", perr.msg);
+	/* Fewer bytes read than the section table needs. */
+	err_clear(&perr);
+	cr_assert_eq(pe_parse_headers(&pe, hb, 0x100, 0x5600, &perr), -1);
+	cr_assert(strstr(perr.msg, "beyond the image size 0x100") != NULL, "%s", perr.msg);
+	err_clear(&perr);
+	cr_assert_eq(pe_parse_headers(&pe, hb, 0x400, 0x300, &perr), -1);
+	cr_assert_str_eq(perr.msg, "pe: 1024 header bytes read from a file of 768");
+}

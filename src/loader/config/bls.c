@@ -51,7 +51,7 @@ static void bls_note_unknown(struct bls_entry *e, const struct conf_line *l)
 }
 
 static int bls_take_line(struct bls_entry *e, const struct conf_line *l, const char *file,
-			 bool *has_linux, struct err *err)
+			 bool *has_linux, bool *has_uki, struct err *err)
 {
 	if (conf_line_key_is(l, "title"))
 		return bls_set_text(e->title, sizeof(e->title), l, file, err);
@@ -67,6 +67,15 @@ static int bls_take_line(struct bls_entry *e, const struct conf_line *l, const c
 		*has_linux = true;
 		return bls_set_path(e->linux_path, l, file, err);
 	}
+	if (conf_line_key_is(l, "uki")) {
+		*has_uki = true;
+		return bls_set_path(e->efi_path, l, file, err);
+	}
+	if (conf_line_key_is(l, "efi")) {
+		if (*has_uki)
+			return 0;
+		return bls_set_path(e->efi_path, l, file, err);
+	}
 	if (conf_line_key_is(l, "initrd")) {
 		if (e->ninitrd >= CONFIG_MAX_INITRDS)
 			return err_fail(err, "%s:%u: initrd: more than %u", file, l->lineno,
@@ -75,9 +84,8 @@ static int bls_take_line(struct bls_entry *e, const struct conf_line *l, const c
 	}
 	if (conf_line_key_is(l, "options"))
 		return bls_add_options(e, l, file, err);
-	/* Meaningful for EFI-stub kernels and device-tree machines, not for PVH. */
-	if (conf_line_key_is(l, "devicetree") || conf_line_key_is(l, "devicetree-overlay") ||
-	    conf_line_key_is(l, "efi"))
+	/* Meaningful for device-tree machines, not for x86. */
+	if (conf_line_key_is(l, "devicetree") || conf_line_key_is(l, "devicetree-overlay"))
 		return 0;
 	bls_note_unknown(e, l);
 	return 0;
@@ -89,7 +97,7 @@ int bls_parse(struct bls_entry *e, const char *id, const void *buf, size_t size,
 	struct conf_line_reader r;
 	struct conf_line l;
 	const char *file = filename ? filename : "(entry)";
-	bool has_linux = false;
+	bool has_linux = false, has_uki = false;
 	int st;
 
 	memset(e, 0, sizeof(*e));
@@ -107,12 +115,13 @@ int bls_parse(struct bls_entry *e, const char *id, const void *buf, size_t size,
 	}
 	conf_line_init(&r, buf, size, file);
 	while ((st = conf_line_next(&r, &l, err)) > 0)
-		if (bls_take_line(e, &l, file, &has_linux, err) < 0)
+		if (bls_take_line(e, &l, file, &has_linux, &has_uki, err) < 0)
 			return -1;
 	if (st < 0)
 		return -1;
-	if (!has_linux)
-		return err_fail(err, "%s: no 'linux' line", file);
+	e->is_efi = e->efi_path[0] != '\0';
+	if (!has_linux && !e->is_efi)
+		return err_fail(err, "%s: no 'linux', 'efi' or 'uki' line", file);
 	return 0;
 }
 

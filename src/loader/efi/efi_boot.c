@@ -280,8 +280,32 @@ static EFI_STATUS choose_placement(const char *path, const struct efi_selection 
 	return EFI_SUCCESS;
 }
 
+/* Where the kernel's bytes come from: its file, or (a UKI's .linux) memory. */
+struct kernel_src {
+	const char *path;
+	struct efi_file *file;
+	const uint8_t *data;
+	uint64_t size;
+};
+
+static EFI_STATUS src_read(const struct kernel_src *k, uint64_t off, void *dst, uint64_t len,
+			   struct err *err)
+{
+	if (k->file)
+		return efi_file_read_at(k->file, off, dst, len, err);
+	/* elf_parse checked every segment against the size; checked again, cheaply. */
+	if (off > k->size || len > k->size - off) {
+		err_fail(err, "%s: bytes [0x%llx, +0x%llx) beyond its 0x%llx", k->path,
+			 (unsigned long long)off, (unsigned long long)len,
+			 (unsigned long long)k->size);
+		return EFI_LOAD_ERROR;
+	}
+	memcpy(dst, k->data + off, len);
+	return EFI_SUCCESS;
+}
+
 /* Each load segment: straight to its destination if that is free memory, else a buffer. */
-static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
+static EFI_STATUS load_segments(const struct kernel_src *kf, struct err *err)
 {
 	g.staged = 0;
 	for (unsigned i = 0; i < g.elf.nsegments; i++) {
@@ -295,7 +319,7 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 			/* The whole moved range is ours: read in place, zero the rest. */
 			uint8_t *dst = (uint8_t *)(uintptr_t)(s->paddr + g.delta);
 			g.seg_src[i] = s->paddr + g.delta;
-			st = efi_file_read_at(kf, s->offset, dst, s->filesz, err);
+			st = src_read(kf, s->offset, dst, s->filesz, err);
 			if (EFI_ERROR(st))
 				return st;
 			memset(dst + s->filesz, 0, s->memsz - s->filesz);
@@ -319,7 +343,7 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 		uint64_t dst = start;
 		if (!EFI_ERROR(alloc_pages(AllocateAddress, &dst, end - start))) {
 			g.seg_src[i] = s->paddr;
-			st = efi_file_read_at(kf, s->offset, (void *)(uintptr_t)s->paddr, s->filesz, err);
+			st = src_read(kf, s->offset, (void *)(uintptr_t)s->paddr, s->filesz, err);
 			if (!EFI_ERROR(st))
 				memset((uint8_t *)(uintptr_t)s->paddr + s->filesz, 0, s->memsz - s->filesz);
 		} else {
@@ -334,7 +358,7 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 			}
 			g.seg_src[i] = buf;
 			g.staged += s->filesz;
-			st = efi_file_read_at(kf, s->offset, (void *)(uintptr_t)buf, s->filesz, err);
+			st = src_read(kf, s->offset, (void *)(uintptr_t)buf, s->filesz, err);
 			efi_printf("pvhboot:   segment %u: destination 0x%llx held by the firmware: "
 				   "staged at 0x%llx\n", s->index, (unsigned long long)s->paddr,
 				   (unsigned long long)buf);
@@ -351,15 +375,26 @@ static EFI_STATUS load_segments(struct efi_file *kf, struct err *err)
 static EFI_STATUS load_kernel(EFI_FILE_HANDLE root, const struct efi_selection *sel,
 			      struct err *err)
 {
-	struct efi_file kf;
-	EFI_STATUS st = efi_file_open(root, sel->linux_path, &kf, err);
-
-	if (EFI_ERROR(st))
-		return st;
-	struct elf_file ef = { kf.size, kernel_read, &kf };
+	struct efi_file kf = { NULL, 0, sel->linux_path };
+	struct kernel_src src = { sel->linux_path, NULL, sel->linux_data, sel->linux_size };
 	struct err elf_err;
+	enum elf_status es;
+	EFI_STATUS st = EFI_SUCCESS;
+
 	err_clear(&elf_err);
-	switch (elf_parse_file(&g.elf, &ef, g.elf_scratch, sizeof(g.elf_scratch), &elf_err)) {
+	if (sel->linux_data) {
+		/* A UKI's .linux: already in memory, parsed over the buffer. */
+		es = elf_parse(&g.elf, sel->linux_data, sel->linux_size, &elf_err);
+	} else {
+		st = efi_file_open(root, sel->linux_path, &kf, err);
+		if (EFI_ERROR(st))
+			return st;
+		src.file = &kf;
+		src.size = kf.size;
+		struct elf_file ef = { kf.size, kernel_read, &kf };
+		es = elf_parse_file(&g.elf, &ef, g.elf_scratch, sizeof(g.elf_scratch), &elf_err);
+	}
+	switch (es) {
 	case ELF_PVH:
 		break;
 	case ELF_NO_PVH:
@@ -373,12 +408,12 @@ static EFI_STATUS load_kernel(EFI_FILE_HANDLE root, const struct efi_selection *
 		goto out;
 	}
 	efi_printf("pvhboot: kernel %s: %llu bytes, ELF%u, PVH entry 0x%llx, %u segments "
-		   "0x%llx-0x%llx\n", sel->linux_path, (unsigned long long)kf.size,
+		   "0x%llx-0x%llx\n", sel->linux_path, (unsigned long long)src.size,
 		   g.elf.elf_class, (unsigned long long)g.elf.pvh_entry, g.elf.nsegments,
 		   (unsigned long long)g.elf.span_start, (unsigned long long)g.elf.span_end);
 	st = choose_placement(sel->linux_path, sel, err);
 	if (!EFI_ERROR(st))
-		st = load_segments(&kf, err);
+		st = load_segments(&src, err);
 	if (!EFI_ERROR(st))
 		efi_printf("pvhboot:   %llu bytes staged (to copy after ExitBootServices)\n",
 			   (unsigned long long)g.staged);
@@ -387,9 +422,29 @@ out:
 	return st;
 }
 
+/* A UKI's .initrd: copied out of our image into pages of its own, like a file. */
+static EFI_STATUS load_embedded_initrd(const struct efi_selection *sel, struct err *err)
+{
+	uint64_t addr = BELOW_4G;
+	EFI_STATUS st = alloc_pages(AllocateMaxAddress, &addr, sel->initrd_size);
+
+	if (EFI_ERROR(st)) {
+		err_fail(err, ".initrd: no room below 4 GiB for %llu bytes",
+			 (unsigned long long)sel->initrd_size);
+		return st;
+	}
+	memcpy((void *)(uintptr_t)addr, sel->initrd_data, sel->initrd_size);
+	g.req.modules[0] = (struct bootreq_blob){ addr, sel->initrd_size,
+						  (const uint8_t *)(uintptr_t)addr, ".initrd", "" };
+	g.req.nmodules = 1;
+	return EFI_SUCCESS;
+}
+
 static EFI_STATUS load_initrds(EFI_FILE_HANDLE root, const struct efi_selection *sel,
 			       struct err *err)
 {
+	if (sel->initrd_data)
+		return load_embedded_initrd(sel, err);
 	for (unsigned i = 0; i < sel->ninitrds; i++) {
 		struct efi_file f;
 		uint64_t t0 = rdtsc();

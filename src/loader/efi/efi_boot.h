@@ -17,6 +17,12 @@
 struct efi_selection {
 	const char *title;
 	const char *linux_path;
+	const char *efi_path; /* an EFI image to start through the firmware, or NULL */
+	/* A unified kernel image: the kernel and initrd already in memory (else NULL). */
+	const uint8_t *linux_data;
+	uint64_t linux_size;
+	const uint8_t *initrd_data;
+	uint64_t initrd_size;
 	unsigned ninitrds;
 	const char *initrd_paths[EFI_MAX_INITRDS];
 	const char *cmdline;

@@ -6,8 +6,13 @@
  * The load options win over the configuration files:
  *   pvhboot.efi linux=\vmlinux initrd=\a.img initrd=\b.img -- console=ttyS0
  * Otherwise /loader/loader.conf and /loader/entries/NAME.conf (Boot Loader
- * Specification type 1) on the volume pvhboot.efi was loaded from. Every
- * failure returns an EFI error status, so the firmware tries its next option.
+ * Specification type 1) and /EFI/Linux/NAME.efi (type 2: unified kernel
+ * images) on the volume pvhboot.efi was loaded from. A PVH ELF boots
+ * through efi_boot(); an EFI image (a bzImage, a UKI) starts through the
+ * firmware (efi_image.c), which verifies it. With Secure Boot on, only the
+ * latter. When pvhboot.efi is itself a UKI (it carries .linux), it boots
+ * what it carries and reads no configuration (efi_uki.c). Every failure
+ * returns an EFI error status, so the firmware tries its next option.
  */
 #include <efi.h>
 
@@ -20,10 +25,15 @@
 #include "loader/efi/efi_boot.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
+#include "loader/efi/efi_image.h"
 #include "loader/efi/efi_menu.h"
+#include "loader/efi/efi_secureboot.h"
+#include "loader/efi/efi_tpm.h"
+#include "loader/efi/efi_uki.h"
 
 #define PVHBOOT_VERSION "0.1"
 #define ENTRIES_DIR "\\loader\\entries"
+#define TYPE2_DIR "\\EFI\\Linux"
 #define CONFIG_FILE_MAX (64 * 1024)
 
 /* GNU-EFI's crt0 converts the firmware's Microsoft x64 call: efi_main is SysV. */
@@ -86,6 +96,26 @@ static int add_entry(void *ctx, const char *name)
 	return 0;
 }
 
+/* Called for each /EFI/Linux/NAME.efi: a type 2 entry; a broken one is reported and skipped. */
+static int add_uki_entry(void *ctx, const char *name)
+{
+	struct entry_list *l = ctx;
+	struct err err;
+
+	err_clear(&err);
+	if (l->n >= CONFIG_MAX_ENTRIES) {
+		efi_printf("pvhboot: warning: more than %d loader entries; %s ignored\n",
+			   CONFIG_MAX_ENTRIES, name);
+		return 0;
+	}
+	if (efi_uki_entry(l->root, name, &l->entries[l->n], &err)) {
+		efi_printf("pvhboot: error: %s (entry skipped)\n", err.msg);
+		return 0;
+	}
+	l->n++;
+	return 0;
+}
+
 static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 {
 	static unsigned order[CONFIG_MAX_ENTRIES];
@@ -114,9 +144,14 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	st = efi_dir_each(root, ENTRIES_DIR, ".conf", add_entry, &l, err);
 	if (EFI_ERROR(st) && st != EFI_NOT_FOUND)
 		return st;
+	err_clear(err);
+	st = efi_dir_each(root, TYPE2_DIR, ".efi", add_uki_entry, &l, err);
+	if (EFI_ERROR(st) && st != EFI_NOT_FOUND)
+		return st;
+	err_clear(err);
 	if (l.n == 0) {
-		err_fail(err, "nothing to boot: no load options (linux=...) and no usable "
-			      "/loader/entries/*.conf");
+		err_fail(err, "nothing to boot: no load options (linux=...), no usable "
+			      "/loader/entries/*.conf and no /EFI/Linux/*.efi");
 		return EFI_NOT_FOUND;
 	}
 
@@ -141,6 +176,7 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	efi_printf("pvhboot: booting entry '%s' (%s)\n", e->id, bls_display_title(e));
 	sel.title = bls_display_title(e);
 	sel.linux_path = e->linux_path;
+	sel.efi_path = e->is_efi ? e->efi_path : NULL;
 	sel.ninitrds = e->ninitrd;
 	for (unsigned i = 0; i < e->ninitrd; i++)
 		sel.initrd_paths[i] = e->initrd[i];
@@ -167,6 +203,50 @@ static EFI_STATUS select_from_entries(EFI_FILE_HANDLE root, struct err *err)
 	return EFI_SUCCESS;
 }
 
+/*
+ * We are a unified kernel image: boot the .linux ELF we carry through PVH,
+ * with our .initrd and command line; no configuration is read.
+ */
+static EFI_STATUS boot_uki(EFI_HANDLE image, EFI_LOADED_IMAGE *li, struct efi_uki *u)
+{
+	efi_printf("pvhboot: unified kernel image%s%s: .linux %llu bytes, .initrd %llu bytes\n",
+		   u->uname[0] ? " " : "", u->uname, (unsigned long long)u->linux_size,
+		   (unsigned long long)u->initrd_size);
+	sel.title = ".linux";
+	sel.linux_path = ".linux";
+	sel.linux_data = u->linux_data;
+	sel.linux_size = u->linux_size;
+	if (u->initrd_data && u->initrd_size) {
+		sel.initrd_data = u->initrd_data;
+		sel.initrd_size = u->initrd_size;
+		sel.ninitrds = 1;
+		sel.initrd_paths[0] = ".initrd";
+	}
+	sel.cmdline = efi_uki_cmdline(u, li->LoadOptions, li->LoadOptionsSize,
+				      efi_secure_boot_enabled());
+	efi_uki_measure(li->ImageBase);
+	efi_tpm_measure_cmdline(sel.cmdline);
+	return efi_boot(image, NULL, &sel);
+}
+
+/*
+ * Secure Boot: a kernel pvhboot reads itself is verified by nobody, so only
+ * what LoadImage verifies may start.
+ */
+static EFI_STATUS refuse_unverified(void)
+{
+	struct err err;
+
+	err_clear(&err);
+	err_fail(&err, "Secure Boot is on: %s is a bare ELF kernel, which the firmware cannot "
+		       "verify, so it is not started. Build a signed unified kernel image instead "
+		       "(pvh-ukify -o /EFI/Linux/NAME.efi --linux %s --initrd ... --cmdline ...; "
+		       "sbsign --key KEY --cert CERT) and boot that",
+		 sel.linux_path, sel.linux_path);
+	give_back();
+	return efi_fail(EFI_SECURITY_VIOLATION, err.msg);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	EFI_LOADED_IMAGE *li;
@@ -177,6 +257,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_console_init(st);
 	err_clear(&err);
 	efi_printf("pvhboot " PVHBOOT_VERSION " (UEFI)\n");
+	efi_secure_boot_enabled(); /* says which, once */
 
 	status = uefi_call_wrapper(efi_bs->HandleProtocol, 3, image, &loaded_image_guid,
 				   (void **)&li);
@@ -184,6 +265,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		err_fail(&err, "efi: no LoadedImage protocol on our own image");
 		return efi_fail(status, err.msg);
 	}
+	static struct efi_uki uki;
+	int is_uki = efi_uki_find(&uki, li->ImageBase, li->ImageSize, &err);
+	if (is_uki < 0)
+		return efi_fail(EFI_LOAD_ERROR, err.msg);
+	if (is_uki)
+		return boot_uki(image, li, &uki);
 	if (loadopt_parse(&opts, li->LoadOptions, li->LoadOptionsSize, &err))
 		return efi_fail(EFI_INVALID_PARAMETER, err.msg);
 	if (opts.binary)
@@ -214,6 +301,25 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (opts.has_reloc) {
 		sel.has_reloc = true;
 		sel.reloc = opts.reloc_base;
+	}
+	/* Not a PVH ELF (an EFI-stub bzImage, a UKI): the firmware starts it. */
+	if (!sel.efi_path && efi_image_is_pe(root, sel.linux_path))
+		sel.efi_path = sel.linux_path;
+	if (sel.efi_path) {
+		struct efi_image_request req = { sel.efi_path, sel.ninitrds, sel.initrd_paths,
+						 sel.cmdline ? sel.cmdline : "" };
+		status = efi_image_start(image, root, &req, &err);
+		give_back();
+		return efi_fail(status, err.msg);
+	}
+	if (efi_secure_boot_enabled())
+		return refuse_unverified();
+	/* A type 1 entry: what pvhboot loads itself, measured as a boot loader does. */
+	if (efi_tpm_present()) {
+		efi_tpm_measure_file(root, TPM_PCR_KERNEL_INITRD, sel.linux_path);
+		for (unsigned i = 0; i < sel.ninitrds; i++)
+			efi_tpm_measure_file(root, TPM_PCR_KERNEL_INITRD, sel.initrd_paths[i]);
+		efi_tpm_measure_cmdline(sel.cmdline ? sel.cmdline : "");
 	}
 	/* efi_boot returns only on an error, reported and its own pages freed. */
 	status = efi_boot(image, root, &sel);
