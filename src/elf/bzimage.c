@@ -1,7 +1,7 @@
 /*
  * bzimage.c - the bzImage setup header and the kernel's lz4 legacy framing
  * (see bzimage.h for the promise). Callers: pvh-extract, pvh-inspect, the
- * unit tests, the bzImage fuzzer. Every byte is read through bz_bytes(),
+ * unit tests, the bzImage fuzzer. Every byte is read through bytes_at(),
  * which compares a length with what remains after an offset, so neither
  * the test nor the pointer arithmetic can overflow.
  */
@@ -9,24 +9,11 @@
 
 typedef unsigned long long ull; /* what fmt's %llx takes */
 
-struct bz_buf {
-	const uint8_t *base;
-	uint64_t size;
-};
-
-static const uint8_t *bz_bytes(const struct bz_buf *b, uint64_t off, uint64_t len)
-{
-	if (off > b->size || len > b->size - off)
-		return NULL;
-	/* off <= size, and size bytes exist in memory, so off fits size_t. */
-	return b->base + (size_t)off;
-}
-
 bool bzimage_detect(const void *head, uint64_t head_size)
 {
-	struct bz_buf b = { head, head_size };
-	const uint8_t *flag = bz_bytes(&b, BZIMAGE_BOOT_FLAG, 2);
-	const uint8_t *hdrs = bz_bytes(&b, BZIMAGE_HEADER, 4);
+	struct byte_range b = { head, head_size };
+	const uint8_t *flag = bytes_at(&b, BZIMAGE_BOOT_FLAG, 2);
+	const uint8_t *hdrs = bytes_at(&b, BZIMAGE_HEADER, 4);
 
 	return flag && hdrs && le16(flag) == BZIMAGE_BOOT_FLAG_MAGIC &&
 	       le32(hdrs) == BZIMAGE_HDRS_MAGIC;
@@ -85,9 +72,9 @@ const char *bzimage_comp_name(enum bzimage_comp comp)
  * setup area. Informational only, so anything odd leaves it empty rather
  * than failing the parse.
  */
-static void bz_read_version(struct bzimage_info *info, const struct bz_buf *head)
+static void bz_read_version(struct bzimage_info *info, const struct byte_range *head)
 {
-	const uint8_t *f = bz_bytes(head, BZIMAGE_KERNEL_VERSION, 2);
+	const uint8_t *f = bytes_at(head, BZIMAGE_KERNEL_VERSION, 2);
 	uint64_t off, end = info->setup_size < head->size ? info->setup_size : head->size;
 	size_t n = 0;
 
@@ -97,7 +84,7 @@ static void bz_read_version(struct bzimage_info *info, const struct bz_buf *head
 		return;
 	off = (uint64_t)le16(f) + 0x200u;
 	for (;;) {
-		const uint8_t *c = off + n < end ? bz_bytes(head, off + n, 1) : NULL;
+		const uint8_t *c = off + n < end ? bytes_at(head, off + n, 1) : NULL;
 
 		if (!c)
 			goto absent; /* no NUL inside the setup area */
@@ -122,13 +109,13 @@ absent:
 int bzimage_parse_header(struct bzimage_info *info, const void *head, uint64_t head_size,
 			 uint64_t file_size, struct err *err)
 {
-	struct bz_buf h = { head, head_size < file_size ? head_size : file_size };
+	struct byte_range h = { head, head_size < file_size ? head_size : file_size };
 	const uint8_t *p;
 	uint64_t start, end;
 	uint32_t poff, plen;
 
 	memset(info, 0, sizeof(*info));
-	p = bz_bytes(&h, 0, BZIMAGE_HEADER_NEED);
+	p = bytes_at(&h, 0, BZIMAGE_HEADER_NEED);
 	if (!p) {
 		/* Say whether the file or what was read of it is too short. */
 		if (h.size == file_size)
@@ -156,7 +143,7 @@ int bzimage_parse_header(struct bzimage_info *info, const void *head, uint64_t h
 	if (info->protocol >= 0x020c)
 		info->xloadflags = le16(p + BZIMAGE_XLOADFLAGS);
 	if (info->protocol >= 0x020a) {
-		const uint8_t *is = bz_bytes(&h, BZIMAGE_INIT_SIZE, 4);
+		const uint8_t *is = bytes_at(&h, BZIMAGE_INIT_SIZE, 4);
 
 		info->init_size = is ? le32(is) : 0;
 	}
@@ -183,7 +170,7 @@ int bzimage_parse_header(struct bzimage_info *info, const void *head, uint64_t h
 	info->payload_length = plen;
 
 	bz_read_version(info, &h);
-	p = bz_bytes(&h, start, plen);
+	p = bytes_at(&h, start, plen);
 	if (p) {
 		info->comp = bzimage_comp_of(p, plen);
 		if (plen >= 4) {
@@ -196,7 +183,7 @@ int bzimage_parse_header(struct bzimage_info *info, const void *head, uint64_t h
 
 int bzimage_parse(struct bzimage_info *info, const void *buf, uint64_t size, struct err *err)
 {
-	struct bz_buf b = { buf, size };
+	struct byte_range b = { buf, size };
 	const uint8_t *p;
 	uint8_t m[BZIMAGE_MAGIC_LEN] = { 0 };
 	uint64_t n;
@@ -206,7 +193,7 @@ int bzimage_parse(struct bzimage_info *info, const void *buf, uint64_t size, str
 	if (info->comp != BZIMAGE_COMP_UNKNOWN)
 		return 0;
 	n = info->payload_length < BZIMAGE_MAGIC_LEN ? info->payload_length : BZIMAGE_MAGIC_LEN;
-	p = bz_bytes(&b, info->payload_offset, n);
+	p = bytes_at(&b, info->payload_offset, n);
 	if (p)
 		memcpy(m, p, (size_t)n);
 	return err_fail(err, "bzimage: payload at 0x%llx: unknown compression (first bytes "
@@ -217,8 +204,8 @@ int bzimage_parse(struct bzimage_info *info, const void *buf, uint64_t size, str
 int bzimage_lz4_init(struct bzimage_lz4 *r, const uint8_t *data, uint64_t size,
 		     struct err *err)
 {
-	struct bz_buf b = { data, size };
-	const uint8_t *p = bz_bytes(&b, 0, 4);
+	struct byte_range b = { data, size };
+	const uint8_t *p = bytes_at(&b, 0, 4);
 
 	r->data = data;
 	r->size = size;
@@ -233,7 +220,7 @@ int bzimage_lz4_init(struct bzimage_lz4 *r, const uint8_t *data, uint64_t size,
 int bzimage_lz4_next(struct bzimage_lz4 *r, const uint8_t **block, uint32_t *len,
 		     struct err *err)
 {
-	struct bz_buf b = { r->data, r->size };
+	struct byte_range b = { r->data, r->size };
 
 	for (;;) {
 		uint64_t left = r->size - r->pos; /* pos <= size always */
@@ -242,7 +229,7 @@ int bzimage_lz4_next(struct bzimage_lz4 *r, const uint8_t **block, uint32_t *len
 
 		if (left == 0 || left == 4)
 			return 0; /* the end, or only the size trailer left */
-		p = bz_bytes(&b, r->pos, 4);
+		p = bytes_at(&b, r->pos, 4);
 		if (!p)
 			return err_fail(err, "bzimage: lz4: %llu stray bytes at 0x%llx after block %u",
 					(ull)left, (ull)r->pos, r->block);
@@ -258,7 +245,7 @@ int bzimage_lz4_next(struct bzimage_lz4 *r, const uint8_t **block, uint32_t *len
 			return err_fail(err, "bzimage: lz4 block %u at 0x%llx: size 0x%x beyond the "
 					"0x%llx bytes left", r->block, (ull)r->pos, n,
 					(ull)(left - 4));
-		*block = bz_bytes(&b, r->pos + 4, n);
+		*block = bytes_at(&b, r->pos + 4, n);
 		*len = n;
 		r->pos += 4u + (uint64_t)n;
 		r->block++;

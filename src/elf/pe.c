@@ -2,7 +2,7 @@
  * pe.c - PE/COFF headers and section table (see pe.h). Callers: the UEFI
  * loader (its own image, as loaded), host tools and tests (files). Offsets
  * are those of the PE/COFF specification; every read goes through
- * pe_bytes(), which compares the length with what remains of the buffer.
+ * bytes_at(), which compares the length with what remains of the buffer.
  */
 #include "elf/pe.h"
 
@@ -16,34 +16,6 @@
 #define PE_OPT_MAGIC_PE32PLUS 0x20bu
 #define PE_SECTION_SIZE 40
 #define PE_DIR_SECURITY 4
-
-struct pe_buf {
-	const uint8_t *base;
-	uint64_t size;
-};
-
-static const uint8_t *pe_bytes(const struct pe_buf *b, uint64_t off, uint64_t len)
-{
-	if (off > b->size || len > b->size - off)
-		return NULL;
-	return b->base + (size_t)off;
-}
-
-static uint16_t pe_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t pe_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static uint64_t pe_le64(const uint8_t *p)
-{
-	return (uint64_t)pe_le32(p) | ((uint64_t)pe_le32(p + 4) << 32);
-}
 
 static bool pe_power_of_two(uint32_t v)
 {
@@ -59,39 +31,39 @@ static int pe_read_optional(struct pe_image *pe, const uint8_t *opt, uint16_t op
 
 	if (opt_size < 2)
 		return err_fail(err, "pe: SizeOfOptionalHeader %u: no optional header", opt_size);
-	magic = pe_le16(opt);
+	magic = le16(opt);
 	if (magic == PE_OPT_MAGIC_PE32PLUS) {
 		if (opt_size < 112)
 			return err_fail(err, "pe: SizeOfOptionalHeader %u below 112 for PE32+",
 					opt_size);
 		pe->pe32plus = true;
-		pe->image_base = pe_le64(opt + 24);
-		ndirs = pe_le32(opt + 108);
+		pe->image_base = le64(opt + 24);
+		ndirs = le32(opt + 108);
 		dirs_at = 112;
 	} else if (magic == PE_OPT_MAGIC_PE32) {
 		if (opt_size < 96)
 			return err_fail(err, "pe: SizeOfOptionalHeader %u below 96 for PE32",
 					opt_size);
-		pe->image_base = pe_le32(opt + 28);
-		ndirs = pe_le32(opt + 92);
+		pe->image_base = le32(opt + 28);
+		ndirs = le32(opt + 92);
 		dirs_at = 96;
 	} else {
 		return err_fail(err, "pe: optional header magic 0x%x, not PE32 (0x10b) or PE32+ (0x20b)",
 				magic);
 	}
-	pe->section_align = pe_le32(opt + 32);
-	pe->file_align = pe_le32(opt + 36);
-	pe->size_of_image = pe_le32(opt + 56);
-	pe->size_of_headers = pe_le32(opt + 60);
-	pe->subsystem = pe_le16(opt + 68);
+	pe->section_align = le32(opt + 32);
+	pe->file_align = le32(opt + 36);
+	pe->size_of_image = le32(opt + 56);
+	pe->size_of_headers = le32(opt + 60);
+	pe->subsystem = le16(opt + 68);
 	if (!pe_power_of_two(pe->section_align))
 		return err_fail(err, "pe: SectionAlignment 0x%x is not a power of two",
 				pe->section_align);
 	/* The security directory, if the header has room for it. */
 	if (ndirs > PE_DIR_SECURITY &&
 	    (uint32_t)dirs_at + 8u * (PE_DIR_SECURITY + 1) <= (uint32_t)opt_size) {
-		pe->cert_off = pe_le32(opt + dirs_at + 8 * PE_DIR_SECURITY);
-		pe->cert_size = pe_le32(opt + dirs_at + 8 * PE_DIR_SECURITY + 4);
+		pe->cert_off = le32(opt + dirs_at + 8 * PE_DIR_SECURITY);
+		pe->cert_size = le32(opt + dirs_at + 8 * PE_DIR_SECURITY + 4);
 	}
 	return 0;
 }
@@ -149,32 +121,32 @@ static int pe_check_section(const struct pe_image *pe, unsigned i, uint64_t len,
 static int pe_parse_in(struct pe_image *pe, const uint8_t *buf, uint64_t have, uint64_t len,
 		       enum pe_layout layout, struct err *err)
 {
-	struct pe_buf b = { buf, have };
+	struct byte_range b = { buf, have };
 	const uint8_t *p;
 	uint32_t lfanew;
 	uint16_t nsections, opt_size;
 	uint64_t table, table_end;
 
 	memset(pe, 0, sizeof(*pe));
-	p = pe_bytes(&b, 0, PE_DOS_LFANEW + 4);
+	p = bytes_at(&b, 0, PE_DOS_LFANEW + 4);
 	if (!p)
 		return err_fail(err, "pe: %llu bytes, too short for a DOS header (64)", ULL(have));
-	if (pe_le16(p) != PE_DOS_MAGIC)
-		return err_fail(err, "pe: DOS magic 0x%04x, not \"MZ\"", pe_le16(p));
-	lfanew = pe_le32(p + PE_DOS_LFANEW);
-	p = pe_bytes(&b, lfanew, PE_SIGNATURE_SIZE + PE_COFF_SIZE);
+	if (le16(p) != PE_DOS_MAGIC)
+		return err_fail(err, "pe: DOS magic 0x%04x, not \"MZ\"", le16(p));
+	lfanew = le32(p + PE_DOS_LFANEW);
+	p = bytes_at(&b, lfanew, PE_SIGNATURE_SIZE + PE_COFF_SIZE);
 	if (!p)
 		return err_fail(err, "pe: e_lfanew 0x%x + 24 beyond the image size 0x%llx", lfanew,
 				ULL(have));
 	if (memcmp(p, "PE\0\0", 4) != 0)
 		return err_fail(err, "pe: no \"PE\\0\\0\" signature at e_lfanew 0x%x", lfanew);
-	pe->machine = pe_le16(p + 4);
-	nsections = pe_le16(p + 6);
-	opt_size = pe_le16(p + 20);
+	pe->machine = le16(p + 4);
+	nsections = le16(p + 6);
+	opt_size = le16(p + 20);
 	if (nsections > PE_MAX_SECTIONS)
 		return err_fail(err, "pe: NumberOfSections %u, at most %u", nsections,
 				(unsigned)PE_MAX_SECTIONS);
-	const uint8_t *opt = pe_bytes(&b, (uint64_t)lfanew + 24, opt_size);
+	const uint8_t *opt = bytes_at(&b, (uint64_t)lfanew + 24, opt_size);
 	if (!opt)
 		return err_fail(err, "pe: SizeOfOptionalHeader %u at 0x%llx beyond the image size 0x%llx",
 				opt_size, ULL((uint64_t)lfanew + 24), ULL(have));
@@ -183,7 +155,7 @@ static int pe_parse_in(struct pe_image *pe, const uint8_t *buf, uint64_t have, u
 
 	table = (uint64_t)lfanew + 24 + opt_size;
 	table_end = table + (uint64_t)nsections * PE_SECTION_SIZE;
-	p = pe_bytes(&b, table, table_end - table);
+	p = bytes_at(&b, table, table_end - table);
 	if (!p)
 		return err_fail(err, "pe: section table [0x%llx, 0x%llx) beyond the image size 0x%llx",
 				ULL(table), ULL(table_end), ULL(have));
@@ -208,11 +180,11 @@ static int pe_parse_in(struct pe_image *pe, const uint8_t *buf, uint64_t have, u
 
 		memcpy(s->name, h, 8);
 		s->name[8] = '\0';
-		s->vsize = pe_le32(h + 8);
-		s->vaddr = pe_le32(h + 12);
-		s->raw_size = pe_le32(h + 16);
-		s->raw_off = pe_le32(h + 20);
-		s->flags = pe_le32(h + 36);
+		s->vsize = le32(h + 8);
+		s->vaddr = le32(h + 12);
+		s->raw_size = le32(h + 16);
+		s->raw_off = le32(h + 20);
+		s->flags = le32(h + 36);
 		if (pe_check_section(pe, i, len, layout, err))
 			return -1;
 	}

@@ -31,6 +31,25 @@ int strncmp(const char *a, const char *b, size_t n);
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #define UNUSED __attribute__((unused))
 
+/*
+ * A bounded byte range in memory and its one checked accessor: bytes_at()
+ * compares len with what remains after off, so neither the test nor the
+ * pointer arithmetic can overflow (NULL when the range is not all there).
+ * The PE and bzImage readers reach every byte through it.
+ */
+struct byte_range {
+	const uint8_t *base;
+	uint64_t size;
+};
+
+static inline const uint8_t *bytes_at(const struct byte_range *b, uint64_t off, uint64_t len)
+{
+	if (off > b->size || len > b->size - off)
+		return NULL;
+	/* off <= size, and size bytes exist in memory, so off fits size_t. */
+	return b->base + (size_t)off;
+}
+
 /* Little-endian loads from unaligned bytes: every parser reads through these. */
 static inline uint16_t le16(const uint8_t *p)
 {
