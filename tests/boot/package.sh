@@ -63,7 +63,8 @@ for f in /usr/lib/pvhboot/pvhboot.elf /usr/lib/pvhboot/pvhboot-pvh.elf /usr/lib/
 	/etc/initramfs/post-update.d/pvhboot /etc/grub.d/25_pvhboot /etc/default/pvhboot \
 	/usr/share/man/man1/pvh-inspect.1.gz /usr/share/man/man1/pvh-bundle.1.gz \
 	/usr/share/man/man8/pvhboot-install.8.gz /usr/share/man/man7/pvhboot.7.gz \
-	/usr/share/man/man1/pvh-extract.1.gz /usr/share/doc/pvhboot/copyright; do
+	/usr/share/man/man1/pvh-extract.1.gz /usr/share/man/man1/pvh-ukify.1.gz /usr/bin/pvh-ukify \
+	/usr/share/doc/pvhboot/copyright; do
 	grep -qxF "$f" "$LOG/contents" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then ok "package contents"; else not_ok "package contents" "missing:$missing" "$LOG/contents"; fi

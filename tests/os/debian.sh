@@ -135,9 +135,9 @@ if os_grub_image "$log"; then
 		tap_not_ok os-kernel-remove "the removal script did not run to its end" "$log"
 		status=1
 	else
-		esp=$(tr -d '\r' <"$log" | sed -n 's/^PVHBOOT-KERNELS: esp=//p' | tail -n1)
-		grub=$(tr -d '\r' <"$log" | sed -n "s/^PVHBOOT-KERNELS: \\(grub-removed=.*\\)/\\1/p" | tail -n1)
-		elf=$(tr -d '\r' <"$log" | sed -n 's/^PVHBOOT-KERNELS: elf=//p' | tail -n1)
+		esp=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-KERNELS: esp=//p' | tail -n1)
+		grub=$(tr -d '\r' <"$log" | sed -n "s/.*PVHBOOT-KERNELS: \\(grub-removed=.*\\)/\\1/p" | tail -n1)
+		elf=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-KERNELS: elf=//p' | tail -n1)
 		case "$esp|$elf" in
 		*"$newest"*) problem="$newest still listed" ;;
 		*"$older"*"|"*"$older"*) problem= ;;
