@@ -28,6 +28,7 @@
 # --ref: debian-bench.sh's runs.csv (default DIR/../debian/runs.csv).
 # Output: DIR/results.md, DIR/runs.csv, DIR/logs/. A missed goal prints MISS
 # and never fails the script.
+# shellcheck disable=SC2054 # QEMU options hold commas
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=3
@@ -77,8 +78,11 @@ mtype -i "$disk@@$ESP_OFFSET" "$entry" >"$work/entry.conf" || exit 1
 kpath=$(awk '$1 == "linux" { print $2; exit }' "$work/entry.conf")
 ipath=$(awk '$1 == "initrd" { print $2; exit }' "$work/entry.conf")
 options=$(sed -n 's/^options[[:space:]]*//p' "$work/entry.conf" | head -n1)
-mcopy -o -n -i "$disk@@$ESP_OFFSET" "::$kpath" "$work/vmlinux" &&
-	mcopy -o -n -i "$disk@@$ESP_OFFSET" "::$ipath" "$work/initrd.img" || { say "mcopy from the ESP failed"; exit 1; }
+if ! mcopy -o -n -i "$disk@@$ESP_OFFSET" "::$kpath" "$work/vmlinux" ||
+	! mcopy -o -n -i "$disk@@$ESP_OFFSET" "::$ipath" "$work/initrd.img"; then
+	say "mcopy from the ESP failed"
+	exit 1
+fi
 
 cases="fw-microvm fw-pc ovmf-pvhboot kernel-microvm kernel-pc"
 describe() {
@@ -140,6 +144,7 @@ stats() { # CASE COLUMN [CSV]: median min max count
 			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 			printf "%.2f %.2f %.2f %d\n", m, v[1], v[NR], NR }'
 }
+cell() { if [ "$1" = - ]; then echo -; elif [ "$2" = "$3" ]; then echo "$1"; else echo "$1 ($2-$3)"; fi; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 verdict() { awk -v x="$1" -v g="$2" 'BEGIN { if (x == "-") print "not measured"; else print (x <= g) ? "PASS" : "MISS" }'; }
 ref_first=-
@@ -151,14 +156,13 @@ ref_first=-
 	echo "| --- | --- | --- | --- | --- | --- | --- |"
 	for c in $cases; do
 		read -r fm fmin fmax n <<<"$(stats "$c" 3)"
-		read -r lm lmin lmax ln <<<"$(stats "$c" 4)"
+		read -r lm lmin lmax _ <<<"$(stats "$c" 4)"
 		read -r tm _ <<<"$(stats "$c" 7)"
 		read -r bm _ <<<"$(stats "$c" 8)"
 		read -r rm _ <<<"$(stats "$c" 9)"
 		rd=-
 		[ "$rm" != - ] && rd=$(awk -v b="$bm" -v t="$rm" 'BEGIN { printf "%.1f MB in %.2f s (%.0f MB/s)", b / 1e6, t / 1000, t ? b / 1e3 / t : 0 }')
-		[ "$ln" = 0 ] && lm=- lmin=- lmax=-
-		echo "| $c | $(describe "$c") | $n/$runs | $fm ($fmin-$fmax) | $lm ($lmin-$lmax) | $tm | $rd |"
+		echo "| $c | $(describe "$c") | $n/$runs | $(cell "$fm" "$fmin" "$fmax") | $(cell "$lm" "$lmin" "$lmax") | $tm | $rd |"
 	done
 	echo
 	for c in fw-microvm fw-pc; do
