@@ -21,10 +21,11 @@
 # Runs alternate round-robin; medians. Goal: ovmf-pvhboot's first column
 # <= 0.6 x ovmf-grub-stub's.
 #
-#   bench/debian-bench.sh [--runs N] [--login-runs N] [--image DIR] [--firstboot] [--out DIR]
+#   bench/debian-bench.sh [--runs N] [--login-runs N] [--image DIR] [--firstboot] [--report] [--out DIR]
 # Defaults: 3 runs, build/bench/debian, the image of scripts/mkdebian-image.sh.
 # --login-runs: the first N rounds run to the login prompt, the others stop
-# QEMU at the first console line (default: all).
+# QEMU at the first console line (default: all). --report: no runs, the
+# rows and tables again from DIR's logs (after a change of the checks).
 # Output: DIR/results.md, DIR/runs.csv, DIR/chart.png (gnuplot), DIR/logs/. A missed goal prints MISS
 # and never fails the script.
 # shellcheck disable=SC2054 # QEMU options hold commas
@@ -34,6 +35,7 @@ runs=3
 login_runs=
 image=
 firstboot=0
+report=0
 out=$top/build/bench/debian
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,8 +43,9 @@ while [ $# -gt 0 ]; do
 	--login-runs) login_runs=$2; shift 2 ;;
 	--image) image=$2; shift 2 ;;
 	--firstboot) firstboot=1; shift ;;
+	--report) report=1; shift ;;
 	--out) out=$2; shift 2 ;;
-	*) echo "usage: bench/debian-bench.sh [--runs N] [--login-runs N] [--image DIR] [--firstboot] [--out DIR]" >&2; exit 2 ;;
+	*) echo "usage: bench/debian-bench.sh [--runs N] [--login-runs N] [--image DIR] [--firstboot] [--report] [--out DIR]" >&2; exit 2 ;;
 	esac
 done
 login_runs=${login_runs:-$runs}
@@ -122,7 +125,7 @@ describe() {
 }
 
 run_case() { # CASE ROUND
-	local c=$1 r=$2 log=$logs/$1.$2.log vars=$work/$1.vars.fd disk first login rc stop bds
+	local c=$1 r=$2 log=$logs/$1.$2.log vars=$work/$1.vars.fd disk stop
 	local -a q
 	cp "$OS_OVMF_VARS" "$vars"
 	case $c in
@@ -143,7 +146,11 @@ run_case() { # CASE ROUND
 	"$STAMP" -t 900 -s "$stop" -- "$QEMU" -nodefaults -display none -serial stdio \
 		-no-reboot -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -m "$OS_MEM" \
 		-accel "$ACCEL" "${q[@]}" </dev/null >"$log" 2>"$log.stderr"
-	rc=$?
+	evaluate "$c" "$r" $?
+}
+
+evaluate() { # CASE ROUND QEMU_STATUS: a runs.csv row from the run's log
+	local c=$1 r=$2 rc=$3 log=$logs/$1.$2.log first login bds
 	first=$(awk -F'\t' 'index($0, "Linux version") { print $1; exit }' "$log")
 	login=$(awk -F'\t' -v p="$LOGIN" 'index($0, p) { print $1; exit }' "$log")
 	# Where the time goes: OVMF until its boot manager starts the loader.
@@ -152,17 +159,25 @@ run_case() { # CASE ROUND
 	[ -n "$first" ] && grep -aq "Linux version $newest" "$log" && ok=1
 	# The path taken is the one named: pvhboot's lines only where it runs.
 	case $c in
-	*-stub) grep -aq '^[0-9.]*	pvhboot' "$log" && ok=0 ;;
-	*) grep -aq '^[0-9.]*	pvhboot' "$log" || ok=0 ;;
+	*-stub) grep -aqE '^[0-9.]+	pvhboot[ :]' "$log" && ok=0 ;;
+	*) grep -aqE '^[0-9.]+	pvhboot[ :]' "$log" || ok=0 ;;
 	esac
 	echo "$r,$c,${first:-},${login:-},$rc,$ok,${bds:-}" >>"$out/runs.csv"
 	say "round $r/$runs $c: Linux version ${first:-none} s, login ${login:-not run} s"
 }
 
-echo "round,case,first,login,rc,ok,ovmf_starts_loader" >"$out/runs.csv"
-for r in $(seq 1 "$runs"); do
-	for c in $cases; do run_case "$c" "$r"; done
-done
+if [ $report = 1 ]; then
+	# The rows again from the logs of the last run (its QEMU statuses kept).
+	mv "$out/runs.csv" "$work/runs.old.csv" || exit 1
+	echo "round,case,first,login,rc,ok,ovmf_starts_loader" >"$out/runs.csv"
+	tail -n +2 "$work/runs.old.csv" | while IFS=, read -r r c _ _ rc _; do evaluate "$c" "$r" "$rc"; done
+	runs=$(tail -n +2 "$out/runs.csv" | cut -d, -f1 | sort -n | tail -n1)
+else
+	echo "round,case,first,login,rc,ok,ovmf_starts_loader" >"$out/runs.csv"
+	for r in $(seq 1 "$runs"); do
+		for c in $cases; do run_case "$c" "$r"; done
+	done
+fi
 
 stats() { # CASE COLUMN: median min max count
 	awk -F, -v c="$1" -v col="$2" '$2 == c && $6 == 1 && $col != "" { print $col }' "$out/runs.csv" | sort -g |

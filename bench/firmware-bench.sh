@@ -21,11 +21,12 @@
 # Debian's default path (ovmf-grub-stub of debian-bench.sh's runs.csv, when
 # it was measured) and <= 1.5 x the -kernel floor on the same machine type.
 #
-#   bench/firmware-bench.sh [--runs N] [--login-runs N] [--image DIR] [--ref CSV] [--out DIR]
+#   bench/firmware-bench.sh [--runs N] [--login-runs N] [--image DIR] [--ref CSV] [--report] [--out DIR]
 # --login-runs: the first N rounds run to the login prompt, the others stop
 # QEMU at the first console line (default: all). --image: the image's
 # directory (disk.img, layout.env; default: scripts/mkdebian-image.sh's).
 # --ref: debian-bench.sh's runs.csv (default DIR/../debian/runs.csv).
+# --report: no runs, the rows and tables again from DIR's logs.
 # Output: DIR/results.md, DIR/runs.csv, DIR/logs/. A missed goal prints MISS
 # and never fails the script.
 # shellcheck disable=SC2054 # QEMU options hold commas
@@ -36,14 +37,16 @@ login_runs=
 image=
 out=$top/build/bench/firmware
 ref=
+report=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
 	--login-runs) login_runs=$2; shift 2 ;;
 	--image) image=$2; shift 2 ;;
 	--ref) ref=$2; shift 2 ;;
+	--report) report=1; shift ;;
 	--out) out=$2; shift 2 ;;
-	*) echo "usage: bench/firmware-bench.sh [--runs N] [--login-runs N] [--image DIR] [--ref CSV] [--out DIR]" >&2; exit 2 ;;
+	*) echo "usage: bench/firmware-bench.sh [--runs N] [--login-runs N] [--image DIR] [--ref CSV] [--report] [--out DIR]" >&2; exit 2 ;;
 	esac
 done
 login_runs=${login_runs:-$runs}
@@ -97,7 +100,7 @@ describe() {
 floor_of() { case $1 in fw-microvm) echo kernel-microvm ;; fw-pc) echo kernel-pc ;; esac; }
 
 run_case() { # CASE ROUND
-	local c=$1 r=$2 log=$logs/$1.$2.log vars=$work/$1.vars.fd first login rc stop fwt reads bytes
+	local c=$1 r=$2 log=$logs/$1.$2.log vars=$work/$1.vars.fd stop
 	local -a q
 	case $c in
 	fw-microvm) q=(-M microvm -kernel "$FW" -append "$MICROVM_ARGS"
@@ -119,7 +122,11 @@ run_case() { # CASE ROUND
 	"$STAMP" -t 900 -s "$stop" -- "$QEMU" -nodefaults -display none -serial stdio \
 		-no-reboot -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -m "$OS_MEM" \
 		-accel "$ACCEL" "${q[@]}" </dev/null >"$log" 2>"$log.stderr"
-	rc=$?
+	evaluate "$c" "$r" $?
+}
+
+evaluate() { # CASE ROUND QEMU_STATUS: a runs.csv row from the run's log
+	local c=$1 r=$2 rc=$3 log=$logs/$1.$2.log first login fwt reads bytes
 	first=$(awk -F'\t' 'index($0, "Linux version") { print $1; exit }' "$log")
 	login=$(awk -F'\t' -v p="$LOGIN" 'index($0, p) { print $1; exit }' "$log")
 	# The firmware's own time: its first line to its jump, and its reads.
@@ -132,10 +139,19 @@ run_case() { # CASE ROUND
 	say "round $r/$runs $c: Linux version ${first:-none} s, login ${login:-not run} s${fwt:+, firmware ${fwt} s}"
 }
 
-echo "round,case,first,login,rc,ok,fw_s,read_bytes,read_ms" >"$out/runs.csv"
-for r in $(seq 1 "$runs"); do
-	for c in $cases; do run_case "$c" "$r"; done
-done
+header="round,case,first,login,rc,ok,fw_s,read_bytes,read_ms"
+if [ $report = 1 ]; then
+	# The rows again from the logs of the last run (its QEMU statuses kept).
+	mv "$out/runs.csv" "$work/runs.old.csv" || exit 1
+	echo "$header" >"$out/runs.csv"
+	tail -n +2 "$work/runs.old.csv" | while IFS=, read -r r c _ _ rc _; do evaluate "$c" "$r" "$rc"; done
+	runs=$(tail -n +2 "$out/runs.csv" | cut -d, -f1 | sort -n | tail -n1)
+else
+	echo "$header" >"$out/runs.csv"
+	for r in $(seq 1 "$runs"); do
+		for c in $cases; do run_case "$c" "$r"; done
+	done
+fi
 
 stats() { # CASE COLUMN [CSV]: median min max count
 	awk -F, -v c="$1" -v col="$2" '$2 == c && $6 == 1 && $col != "" { print $col }' "${3:-$out/runs.csv}" | sort -g |
