@@ -172,6 +172,7 @@ if [ $report = 1 ]; then
 	echo "round,case,first,login,rc,ok,ovmf_starts_loader" >"$out/runs.csv"
 	tail -n +2 "$work/runs.old.csv" | while IFS=, read -r r c _ _ rc _; do evaluate "$c" "$r" "$rc"; done
 	runs=$(tail -n +2 "$out/runs.csv" | cut -d, -f1 | sort -n | tail -n1)
+	login_runs=$(tail -n +2 "$out/runs.csv" | awk -F, '$4 != "" { r[$1] = 1 } END { print length(r) }')
 else
 	echo "round,case,first,login,rc,ok,ovmf_starts_loader" >"$out/runs.csv"
 	for r in $(seq 1 "$runs"); do

@@ -146,6 +146,7 @@ if [ $report = 1 ]; then
 	echo "$header" >"$out/runs.csv"
 	tail -n +2 "$work/runs.old.csv" | while IFS=, read -r r c _ _ rc _; do evaluate "$c" "$r" "$rc"; done
 	runs=$(tail -n +2 "$out/runs.csv" | cut -d, -f1 | sort -n | tail -n1)
+	login_runs=$(tail -n +2 "$out/runs.csv" | awk -F, '$4 != "" { r[$1] = 1 } END { print length(r) }')
 else
 	echo "$header" >"$out/runs.csv"
 	for r in $(seq 1 "$runs"); do
@@ -168,7 +169,7 @@ ref_first=-
 {
 	echo "Firmware mode, Debian 12 image, kernel $newest, from QEMU start, seconds: median (min-max) of the ok runs, $runs round(s) (the first $login_runs to the login prompt), accel $ACCEL, -m $OS_MEM."
 	echo
-	echo "| case | boot path | ok runs | \"Linux version\" | login prompt | firmware entry to kernel jump | disk reads |"
+	echo "| case | boot path | ok runs | \"Linux version\" | login prompt | pvhboot: first line to kernel jump | its disk reads |"
 	echo "| --- | --- | --- | --- | --- | --- | --- |"
 	for c in $cases; do
 		read -r fm fmin fmax n <<<"$(stats "$c" 3)"
