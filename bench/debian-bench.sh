@@ -96,7 +96,7 @@ fi
 
 # systemd-boot's ESP: its own small disk, booted first (bootindex), with
 # Debian's vmlinuz and initrd taken from the image's root by debugfs.
-sdesp=$work/sdboot-esp.img
+sdesp=$work/sdboot-esp-${OS_IMG##*/}.img # per image (its kernel)
 if ! [ -s "$sdesp" ] && [ -f "$SDBOOT" ]; then
 	debugfs -R "dump /boot/vmlinuz-$newest $work/vmlinuz" "$rootfs" 2>/dev/null
 	debugfs -R "dump /boot/initrd.img-$newest $work/initrd.img" "$rootfs" 2>/dev/null
