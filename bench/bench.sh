@@ -421,6 +421,15 @@ say "wrote $report, $out/runs.csv, $out/loader.csv${out:+, $out/chart.png}; logs
 # BENCH_DEBIAN=0 skips it (it builds the image as root, and boots are long).
 if [ "${BENCH_DEBIAN:-1}" = 1 ]; then
 	echo
-	"$top/bench/debian-bench.sh" --runs "$runs" --out "$out/debian" || say "the Debian row group failed"
+	"$top/bench/debian-bench.sh" --runs "$runs" --firstboot --out "$out/debian" || say "the Debian row group failed"
+fi
+# --- the firmware-mode row group (bench/firmware-bench.sh, $out/firmware):
+# the same image with pvhboot-pvh.elf as the VMM's firmware, against OVMF +
+# pvhboot.efi and the -kernel floor; its goals use the Debian group's
+# ovmf-grub-stub runs. BENCH_FIRMWARE=0 skips it.
+if [ "${BENCH_FIRMWARE:-1}" = 1 ]; then
+	echo
+	"$top/bench/firmware-bench.sh" --runs "$runs" --out "$out/firmware" --ref "$out/debian/runs.csv" ||
+		say "the firmware row group failed"
 fi
 exit 0
