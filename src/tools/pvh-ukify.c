@@ -160,6 +160,8 @@ static int uk_prepare_linux(const char *kernel, struct uk_section *sec)
 		snprintf(sec->path, sizeof(sec->path), "%s/linux", uk_tmpdir);
 		char *argv[] = { tool, "-q", "-o", sec->path, (char *)kernel, NULL };
 		free(sec->blob.data);
+		sec->blob.data = NULL;
+		sec->blob.size = 0;
 		if (uk_run(argv) || uk_read(sec->path, &sec->blob))
 			return -1;
 	}
@@ -312,15 +314,20 @@ static int uk_build(const char *out, const char *stub, struct uk_section *secs, 
 	return 0;
 }
 
+/* The temporary directory holds only the files this program wrote there. */
 static void uk_cleanup(void)
 {
-	char cmd[1100];
+	static const char *const names[] = { "linux", "initrd", "cmdline", "uname" };
+	char path[sizeof(uk_tmpdir) + 16];
 
-	if (uk_tmpdir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", uk_tmpdir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "pvh-ukify: could not remove %s\n", uk_tmpdir);
+	if (!uk_tmpdir[0])
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", uk_tmpdir, names[i]);
+		unlink(path);
 	}
+	if (rmdir(uk_tmpdir) != 0)
+		fprintf(stderr, "pvh-ukify: could not remove %s: %s\n", uk_tmpdir, strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -374,7 +381,9 @@ int main(int argc, char **argv)
 		stub = uk_beside_self("pvhboot.efi", stub_buf, sizeof(stub_buf)) ? stub_buf
 										  : UK_DEFAULT_STUB;
 
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !tmp[0])
+		tmp = "/tmp";
 	if (strlen(tmp) > sizeof(uk_tmpdir) - 32) {
 		fprintf(stderr, "pvh-ukify: TMPDIR longer than %zu bytes\n", sizeof(uk_tmpdir) - 32);
 		return 1;

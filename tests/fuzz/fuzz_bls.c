@@ -73,7 +73,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check(!err.set);
 	check(strcmp(e[0].id, "f") == 0);
-	check_path(e[0].linux_path);
+	/* An entry boots a PVH "linux", or an "efi"/"uki" image, or both are given. */
+	check(e[0].linux_path[0] || e[0].efi_path[0]);
+	if (e[0].linux_path[0])
+		check_path(e[0].linux_path);
+	if (e[0].efi_path[0])
+		check_path(e[0].efi_path);
 	check(e[0].ninitrd <= CONFIG_MAX_INITRDS);
 	for (unsigned i = 0; i < e[0].ninitrd; i++)
 		check_path(e[0].initrd[i]);

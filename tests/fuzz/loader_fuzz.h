@@ -78,8 +78,10 @@ static void lf_check_blob(const struct bootreq_blob *b, const uint8_t *data, siz
 
 static void lf_check_request(const struct bootreq *req, const uint8_t *data, size_t size)
 {
-	lf_check(req->have_kernel);
-	lf_check_blob(&req->kernel, data, size);
+	if (req->have_kernel)
+		lf_check_blob(&req->kernel, data, size);
+	else /* firmware mode: the PVH entry got no module; the disk front end loads the kernel */
+		lf_check(strcmp(req->source, "pvh") == 0 && req->nmodules == 0);
 	lf_check(req->nmodules <= BOOTREQ_MAX_MODULES);
 	for (unsigned i = 0; i < req->nmodules; i++)
 		lf_check_blob(&req->modules[i], data, size);

@@ -342,7 +342,7 @@ static int tb_run_tool_output(int argc, char **argv, char *out, size_t outlen, c
 	int saved[2], rc;
 	FILE *stream[2] = { stdout, stderr };
 	char *dest[2] = { out, errs };
-	size_t destlen[2] = { outlen, errlen };
+	const size_t destlen[2] = { outlen, errlen };
 
 	for (int i = 0; i < 2; i++) {
 		snprintf(path[i], sizeof(path[i]), "%s/.tool-%d", tb_dir, i + 1);

@@ -250,6 +250,17 @@ Test(efi_memmap, overflow_errors)
 	cr_assert_eq(convert(DESC), 0, "%s", err.msg);
 }
 
+/* A fuzzer's find: an unaligned PhysicalStart made merged entries of odd sizes. */
+Test(efi_memmap, unaligned_start_refused)
+{
+	nd = 0;
+	add(7, 0x1000, 1);
+	add(7, 0xeeeeeeeeeeeeee00ull, 1);
+	cr_assert_eq(convert(DESC), -1);
+	cr_assert_str_eq(err.msg, "efi memmap: descriptor 1 (Conventional): PhysicalStart "
+				  "0xeeeeeeeeeeeeee00 not 4 KiB aligned");
+}
+
 Test(efi_memmap, kernel_destination_checks)
 {
 	build_ovmf_map();

@@ -79,6 +79,10 @@ int efi_memmap_get(const void *map, size_t desc_size, size_t i, struct efi_memde
 	d->start = le64(p + 8);
 	d->pages = le64(p + 24);
 	d->attribute = le64(p + 32);
+	/* UEFI: "PhysicalStart must be aligned on a 4 KiB boundary"; the merges rely on it. */
+	if (d->start & (EFI_MEMMAP_PAGE_SIZE - 1))
+		return err_fail(err, "efi memmap: descriptor %zu (%s): PhysicalStart 0x%llx not 4 KiB aligned",
+				i, efi_memtype_name(d->type), (unsigned long long)d->start);
 	if (mul_overflows(d->pages, (uint64_t)EFI_MEMMAP_PAGE_SIZE, &bytes))
 		return err_fail(err, "efi memmap: descriptor %zu (%s): NumberOfPages 0x%llx overflows 64 bits as bytes",
 				i, efi_memtype_name(d->type), (unsigned long long)d->pages);

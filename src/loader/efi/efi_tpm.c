@@ -90,7 +90,7 @@ void efi_tpm_measure_cmdline(const char *cmdline)
 
 	if (!tpm())
 		return;
-	while (cmdline[n] && n < CMDLINE_MAX) {
+	while (n < CMDLINE_MAX && cmdline[n]) {
 		wide[n] = (uint8_t)cmdline[n];
 		n++;
 	}
