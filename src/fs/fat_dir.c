@@ -139,6 +139,9 @@ static int entry_visit(struct fat_vol *vol, const struct fat_file *dir, const ui
 		return 0;
 	de.long_name = long_name;
 	short_name(e, de.short_name);
+	/* All spaces and no long name: nothing can name it, so it is not listed. */
+	if (!de.short_name[0] && !long_name[0])
+		return 0;
 	de.attr = e[11];
 	de.cluster = le16(e + 26) | (vol->type == FAT_32 ? (uint32_t)le16(e + 20) << 16 : 0);
 	de.size = le32(e + 28);
