@@ -129,7 +129,9 @@ help:
 	@echo '        build/pvh-ukify (a signed-ready unified kernel image).'
 	@echo 'Scripts: scripts/fetch-kernel.sh, fetch-xen.sh, mkinitramfs.sh, mkesp.sh, mkgrub-iso.sh,'
 	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README); mkfs-images.sh (disk images for'
-	@echo '        the GPT/FAT unit tests, run by make unit), gen-fs-seeds.sh (fuzz seeds gpt, fat).'
+	@echo '        the GPT/FAT unit tests, run by make unit), gen-fs-seeds.sh (fuzz seeds gpt, fat),'
+	@echo '        fetch-kernel-variant.sh (Debian 6.12 and cloud kernels), mkdebian-image.sh (the'
+	@echo '        check-os image), apt-download.sh (apt-get download with its progress).'
 	@echo 'Variables: V=1 shows commands.'
 
 deps:
