@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void eb_put16(uint8_t *p, uint16_t v)
@@ -183,4 +184,24 @@ bool eb_write_file(const struct eb *b, const char *path)
 		return false;
 	ok = fwrite(b->buf, 1, b->size, f) == b->size;
 	return fclose(f) == 0 && ok;
+}
+
+uint8_t *eb_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	/* An existing file that cannot be read whole is a broken test machine: abort. */
+	assert(fseek(f, 0, SEEK_END) == 0);
+	n = ftell(f);
+	assert(n >= 0 && fseek(f, 0, SEEK_SET) == 0);
+	buf = malloc((size_t)n + 1);
+	assert(buf != NULL);
+	assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	*size = (size_t)n;
+	return buf;
 }

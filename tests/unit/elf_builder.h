@@ -70,4 +70,10 @@ void eb_put64(uint8_t *p, uint64_t v);
 /* Write the image to path (for the pvh-inspect test); false on failure. */
 bool eb_write_file(const struct eb *b, const char *path);
 
+/*
+ * The whole file at path in a malloc'd buffer (one spare byte), its length
+ * in *size; NULL if it cannot be opened. For tests that read real files.
+ */
+uint8_t *eb_read_file(const char *path, size_t *size);
+
 #endif

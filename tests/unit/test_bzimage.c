@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bzimage_builder.h"
+#include "elf_builder.h"
 #include "elf/bzimage.h"
 
 static struct bzb b;
@@ -383,25 +384,6 @@ static char *cached(const char *name, const char *file)
 	return path;
 }
 
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_eq(fseek(f, 0, SEEK_SET), 0);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return buf;
-}
-
 static long file_size(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -424,7 +406,7 @@ static void debian_kernel(const char *name, enum bzimage_comp comp, const uint8_
 	FILE *vf;
 	void *first;
 
-	file = vmlinuz ? slurp(vmlinuz, &size) : NULL;
+	file = vmlinuz ? eb_read_file(vmlinuz, &size) : NULL;
 	if (!file) {
 		free(vmlinuz);
 		free(vmlinux);

@@ -85,25 +85,6 @@ static int run(const char *fmt, ...)
 	return WEXITSTATUS(st);
 }
 
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_eq(fseek(f, 0, SEEK_SET), 0);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return buf;
-}
-
 static void spit(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
@@ -124,7 +105,7 @@ static uint8_t *compress(const char *cmd, const void *data, size_t len, size_t *
 	spit(in, data, len);
 	snprintf(sh, sizeof(sh), "%s < '%s' > '%s'", cmd, in, zout);
 	cr_assert_eq(system(sh), 0, "%s", sh);
-	c = slurp(zout, clen);
+	c = eb_read_file(zout, clen);
 	cr_assert_not_null(c);
 	return c;
 }
@@ -168,7 +149,7 @@ static size_t write_bz(const char *cmd, const void *data, size_t len)
 static void expect_file(const char *path, const void *data, size_t len)
 {
 	size_t n;
-	uint8_t *got = slurp(path, &n);
+	uint8_t *got = eb_read_file(path, &n);
 
 	cr_assert_not_null(got, "%s not written", path);
 	cr_assert_eq(n, len, "%s: %zu bytes, expected %zu", path, n, len);

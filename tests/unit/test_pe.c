@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "elf/pe.h"
+#include "elf_builder.h"
 
 #define PE_TEST_EFI TEST_DIR "/../../build/pvhboot.efi"
 #define HB_LFANEW 0x80u
@@ -209,22 +210,6 @@ Test(pe, overlapping_sections)
 
 /* --- real files ------------------------------------------------------------ */
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(*len ? *len : 1);
-	cr_assert_eq(fread(buf, 1, *len, f), *len);
-	fclose(f);
-	return buf;
-}
-
 /* Compares every section with objdump -h's line for it: name, size, VMA, file offset. */
 static void expect_like_objdump(const char *path, const struct pe_image *img)
 {
@@ -257,7 +242,7 @@ static void expect_like_objdump(const char *path, const struct pe_image *img)
 Test(pe, pvhboot_efi_like_objdump)
 {
 	size_t len;
-	uint8_t *buf = read_file(PE_TEST_EFI, &len);
+	uint8_t *buf = eb_read_file(PE_TEST_EFI, &len);
 	struct err err;
 
 	if (!buf)
@@ -277,7 +262,7 @@ Test(pe, added_section_reads_back)
 	char dir[] = "/tmp/pvh-pe-test.XXXXXX", cmd[1024], data[128], out[128];
 	size_t len, dlen;
 	struct err err;
-	uint8_t *buf = read_file(PE_TEST_EFI, &len);
+	uint8_t *buf = eb_read_file(PE_TEST_EFI, &len);
 
 	if (!buf)
 		cr_skip_test("%s not built (make all)", PE_TEST_EFI);
@@ -299,7 +284,7 @@ Test(pe, added_section_reads_back)
 		 data, (unsigned long long)vma, PE_TEST_EFI, out);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 
-	buf = read_file(out, &len);
+	buf = eb_read_file(out, &len);
 	cr_assert_not_null(buf);
 	cr_assert_eq(pe_parse(&pe, buf, len, PE_FILE, &err), 0, "%s", err.msg);
 	const struct pe_section *s = pe_find(&pe, ".cmdline");
