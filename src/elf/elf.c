@@ -46,7 +46,7 @@ static int elf_check_table(const struct elf_src *b, const char *what, uint64_t o
 static int elf_read_ehdr(struct elf_image *img, struct elf_src *b, struct elf_hdr *hdr,
 			 uint64_t *phoff, uint16_t *phnum, uint16_t *phentsize, struct err *err)
 {
-	struct elf_buf h;
+	struct byte_range h;
 	const uint8_t *p;
 	uint16_t want;
 	unsigned ehsize;
@@ -57,7 +57,7 @@ static int elf_read_ehdr(struct elf_image *img, struct elf_src *b, struct elf_hd
 	h.size = b->size < ELF_EHDR_MAX ? b->size : ELF_EHDR_MAX;
 	if (elf_src_fetch(b, "ELF header", ELF_SRC_NO_INDEX, 0, h.size, &h.base, err))
 		return -1;
-	p = elf_bytes(&h, 0, ELF_EI_NIDENT);
+	p = bytes_at(&h, 0, ELF_EI_NIDENT);
 	if (p[0] != 0x7f || p[1] != 'E' || p[2] != 'L' || p[3] != 'F')
 		return err_fail(err, "elf: bad magic %02x %02x %02x %02x, expected 7f 45 4c 46",
 				p[0], p[1], p[2], p[3]);
@@ -71,7 +71,7 @@ static int elf_read_ehdr(struct elf_image *img, struct elf_src *b, struct elf_hd
 
 	hdr->is64 = p[ELF_EI_CLASS] == ELF_CLASS64;
 	ehsize = hdr->is64 ? 64 : 52;
-	p = elf_bytes(&h, 0, ehsize);
+	p = bytes_at(&h, 0, ehsize);
 	if (!p)
 		return err_fail(err, "elf: file size 0x%llx smaller than the ELF%u header (%u bytes)",
 				(ull)b->size, hdr->is64 ? 64u : 32u, ehsize);
@@ -115,13 +115,13 @@ static int elf_read_ehdr(struct elf_image *img, struct elf_src *b, struct elf_hd
 }
 
 /* The table was fetched as a whole, so each entry is in bounds. */
-static void elf_read_phdr(const struct elf_buf *tab, const struct elf_hdr *hdr, unsigned i,
+static void elf_read_phdr(const struct byte_range *tab, const struct elf_hdr *hdr, unsigned i,
 			  struct elf_phdr *ph)
 {
 	const uint8_t *p;
 
 	if (hdr->is64) {
-		p = elf_bytes(tab, (uint64_t)i * 56, 56);
+		p = bytes_at(tab, (uint64_t)i * 56, 56);
 		ph->type = le32(p + 0);
 		ph->flags = le32(p + 4);
 		ph->offset = le64(p + 8);
@@ -131,7 +131,7 @@ static void elf_read_phdr(const struct elf_buf *tab, const struct elf_hdr *hdr, 
 		ph->memsz = le64(p + 40);
 		ph->align = le64(p + 48);
 	} else {
-		p = elf_bytes(tab, (uint64_t)i * 32, 32);
+		p = bytes_at(tab, (uint64_t)i * 32, 32);
 		ph->type = le32(p + 0);
 		ph->offset = le32(p + 4);
 		ph->vaddr = le32(p + 8);
@@ -234,7 +234,7 @@ static int elf_scan_section_notes(struct elf_image *img, struct elf_src *b,
 				  const struct elf_hdr *hdr, unsigned *scanned, struct err *err)
 {
 	uint16_t want = hdr->is64 ? 64 : 40;
-	struct elf_buf tab;
+	struct byte_range tab;
 
 	if (hdr->shnum == 0)
 		return 0; /* no sections at all (or extended numbering, which no kernel uses) */
@@ -251,7 +251,7 @@ static int elf_scan_section_notes(struct elf_image *img, struct elf_src *b,
 	img->notes_from_sections = true;
 	for (unsigned i = 0; i < hdr->shnum; i++) {
 		/* The table was fetched as a whole, so each entry is in bounds. */
-		const uint8_t *p = elf_bytes(&tab, (uint64_t)i * want, want);
+		const uint8_t *p = bytes_at(&tab, (uint64_t)i * want, want);
 		struct elf_note_area area = { .is_section = true, .index = i };
 
 		if (le32(p + 4) != ELF_SHT_NOTE)
@@ -280,7 +280,7 @@ static enum elf_status elf_parse_src(struct elf_image *img, struct elf_src *b,
 				     struct err *err)
 {
 	struct elf_hdr hdr = { 0 };
-	struct elf_buf tab;
+	struct byte_range tab;
 	uint64_t phoff = 0;
 	uint16_t phnum = 0, phentsize = 0;
 	unsigned nnote_segments = 0, scanned = 0;

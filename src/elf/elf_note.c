@@ -113,13 +113,13 @@ int elf_note_scan(struct elf_image *img, const uint8_t *bytes,
 {
 	const char *what = area->is_section ? "section" : "phdr";
 	/* The area's own bytes: offsets below are relative to it. */
-	struct elf_buf a = { .base = bytes, .size = area->size };
+	struct byte_range a = { .base = bytes, .size = area->size };
 	uint64_t pos = 0;
 	unsigned number = 0;
 
 	/* Fewer than 12 bytes left is tail padding, as Xen treats it. */
 	while (area->size - pos >= 12) {
-		const uint8_t *h = elf_bytes(&a, pos, 12);
+		const uint8_t *h = bytes_at(&a, pos, 12);
 		uint32_t namesz = le32(h), descsz = le32(h + 4), type = le32(h + 8);
 		/* 32-bit sizes rounded up in 64 bits cannot overflow. */
 		uint64_t name_off = pos + 12;
@@ -131,8 +131,8 @@ int elf_note_scan(struct elf_image *img, const uint8_t *bytes,
 		if (++*scanned > ELF_MAX_NOTES_SCANNED)
 			return err_fail(err, "elf: %s %u: note %u: more than %u notes in the file",
 					what, area->index, number, (unsigned)ELF_MAX_NOTES_SCANNED);
-		name = elf_bytes(&a, name_off, namesz);
-		desc = elf_bytes(&a, desc_off, descsz);
+		name = bytes_at(&a, name_off, namesz);
+		desc = bytes_at(&a, desc_off, descsz);
 		if (!name || !desc)
 			return err_fail(err,
 					"elf: %s %u: note %u (namesz 0x%x, descsz 0x%x) at 0x%llx runs past the end 0x%llx",

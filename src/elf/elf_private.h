@@ -35,23 +35,11 @@
 #define ELF_MAX_NOTES_SCANNED 1024
 
 /*
- * A bounded byte range already in memory (a table or a note area fetched
- * from the file). elf_bytes() is the only way to reach a byte of it: it
+ * A table or a note area fetched from the file is a struct byte_range
+ * (lib/env.h): bytes_at() is the only way to reach a byte of it, and it
  * compares len with what remains after off, so neither the test nor the
  * pointer arithmetic can overflow.
  */
-struct elf_buf {
-	const uint8_t *base;
-	uint64_t size;
-};
-
-static inline const uint8_t *elf_bytes(const struct elf_buf *b, uint64_t off, uint64_t len)
-{
-	if (off > b->size || len > b->size - off)
-		return NULL;
-	/* off <= size, and size bytes exist in memory, so off fits size_t. */
-	return b->base + (size_t)off;
-}
 
 /*
  * Where the file's bytes come from, so elf_parse and elf_parse_file share
