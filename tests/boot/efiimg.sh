@@ -23,6 +23,10 @@
 #                   the values recomputed here from the UKI's bytes; PCR 9 zero
 #   efiimg-tpm-type1 a type 1 PVH entry with swtpm: PCR 9 = the kernel file
 #                   then the initrd, PCR 12 the command line, PCR 11 zero
+#   efiimg-tpm-uki-summary  without pvhboot.debug: one line counts the
+#                   measurements and names the PCRs, no digest lines
+#   efiimg-tpm-type1-digests  with pvhboot.debug: the PCR 9 digest lines are
+#                   the files' sha256sum
 # EFIIMG_ONLY="stub uki uki-bad sb tpm1" runs some of them (default: all).
 # Each Linux boot must reach the initramfs's marker with QEMU status 33, the
 # initramfs unpacked and its own token on the command line.
@@ -226,6 +230,22 @@ uki_pcr11() {
 	echo "$want"
 }
 
+# check_tpm_summary NAME LOG PCRS: without pvhboot.debug, one line counts
+# the measurements and names PCRS ("11, 12"); no digest line is printed.
+check_tpm_summary() {
+	local clean
+	clean=$(tr -d '\r' <"$2")
+	if grep -aq '^pvhboot: measured PCR ' <<<"$clean"; then
+		tap_not_ok "$1" "digest lines printed without pvhboot.debug" "$2"
+		return 1
+	fi
+	if ! grep -aqE "^pvhboot: TPM: [0-9]+ measurements into PCR $3 \(pvhboot\.debug prints each digest\)" <<<"$clean"; then
+		tap_not_ok "$1" "no 'pvhboot: TPM: N measurements into PCR $3' line" "$2"
+		return 1
+	fi
+	tap_ok "$1" "$(grep -a -m1 '^pvhboot: TPM: ' <<<"$clean" | cut -c10-)"
+}
+
 # check_pcrs NAME LOG WANT9 WANT11: PCRs 9, 11 and 12 as the kernel read
 # them (the initramfs's PVHBOOT-PCR line) against values recomputed here;
 # PCR 12 from the command line /proc/cmdline shows, as UTF-16LE with its NUL.
@@ -362,6 +382,7 @@ else
 		expect_userspace "$name" "$log" || status=1
 		# PCR 9 untouched: OVMF extends none of 9, 11, 12; the PVH kernel none.
 		check_pcrs efiimg-tpm-uki "$log" "$ZERO_PCR" "$(uki_pcr11 "$T/sb-signed.efi")" || status=1
+		check_tpm_summary efiimg-tpm-uki-summary "$log" "11, 12" || status=1
 	else
 		sb_boot signed signed.efi
 		expect_userspace "$name" "$log" || status=1
@@ -383,7 +404,9 @@ elif ! swtpm_start "$T/tpm1"; then
 	status=1
 else
 	printf 'timeout 0\n' >"$T/loader.conf"
-	printf 'title Debian 6.12 (PVH)\nlinux /vmlinux\ninitrd /initramfs.img\noptions %s pvh-path=%s\n' \
+	# pvhboot.debug: each measurement printed with its digest (the loader's
+	# word, taken out of what the kernel gets and what PCR 12 holds).
+	printf 'title Debian 6.12 (PVH)\nlinux /vmlinux\ninitrd /initramfs.img\noptions %s pvh-path=%s pvhboot.debug\n' \
 		"$BASE_ARGS" "$name" >"$T/type1.conf"
 	esp=$T/tpm1.img
 	"$BOOT_ROOT/scripts/mkesp.sh" "$esp" 128 "$BOOT_BUILD/pvhboot.efi=/EFI/BOOT/BOOTX64.EFI" \
@@ -400,6 +423,15 @@ else
 	want9=$(pcr_extend "$ZERO_PCR" "$(sha256sum <"$KERNEL612" | cut -c1-64)")
 	want9=$(pcr_extend "$want9" "$(sha256sum <"$INITRAMFS" | cut -c1-64)")
 	check_pcrs "$name" "$log" "$want9" "$ZERO_PCR" || status=1
+	# With pvhboot.debug: the digests printed are those of the files.
+	digests=$(tr -d '\r' <"$log" | sed -n 's/^pvhboot: measured PCR 9 sha256 \([0-9a-f]*\) .*/\1/p' | tr '\n' ' ')
+	wantd="$(sha256sum <"$KERNEL612" | cut -c1-64) $(sha256sum <"$INITRAMFS" | cut -c1-64) "
+	if [ "$digests" = "$wantd" ]; then
+		tap_ok "$name-digests" "pvhboot.debug: PCR 9 digest lines equal sha256sum of the kernel and initrd"
+	else
+		tap_not_ok "$name-digests" "PCR 9 digest lines [$digests], want [$wantd]" "$log"
+		status=1
+	fi
 	rm -f "$esp"
 fi
 

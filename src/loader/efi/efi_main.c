@@ -222,10 +222,21 @@ static EFI_STATUS boot_uki(EFI_HANDLE image, EFI_LOADED_IMAGE *li, struct efi_uk
 		sel.ninitrds = 1;
 		sel.initrd_paths[0] = ".initrd";
 	}
-	sel.cmdline = efi_uki_cmdline(u, li->LoadOptions, li->LoadOptionsSize,
-				      efi_secure_boot_enabled());
+	/* pvhboot.* words are the loader's here too (pvhboot.debug, pvhboot.reloc=). */
+	static char kernel_cmdline[CONFIG_OPTIONS_MAX + 1];
+	struct loader_options lo;
+	memset(&lo, 0, sizeof(lo));
+	options_parse(&lo, efi_uki_cmdline(u, li->LoadOptions, li->LoadOptionsSize,
+					   efi_secure_boot_enabled()),
+		      false, kernel_cmdline, sizeof(kernel_cmdline));
+	sel.cmdline = kernel_cmdline;
+	sel.debug = lo.debug;
+	sel.has_reloc = lo.reloc_forced;
+	sel.reloc = lo.reloc_base;
+	efi_tpm_set_verbose(sel.debug);
 	efi_uki_measure(li->ImageBase);
 	efi_tpm_measure_cmdline(sel.cmdline);
+	efi_tpm_summary();
 	return efi_boot(image, NULL, &sel);
 }
 
@@ -316,10 +327,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return refuse_unverified();
 	/* A type 1 entry: what pvhboot loads itself, measured as a boot loader does. */
 	if (efi_tpm_present()) {
+		efi_tpm_set_verbose(sel.debug);
 		efi_tpm_measure_file(root, TPM_PCR_KERNEL_INITRD, sel.linux_path);
 		for (unsigned i = 0; i < sel.ninitrds; i++)
 			efi_tpm_measure_file(root, TPM_PCR_KERNEL_INITRD, sel.initrd_paths[i]);
 		efi_tpm_measure_cmdline(sel.cmdline ? sel.cmdline : "");
+		efi_tpm_summary();
 	}
 	/* efi_boot returns only on an error, reported and its own pages freed. */
 	status = efi_boot(image, root, &sel);

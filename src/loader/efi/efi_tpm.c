@@ -4,6 +4,7 @@
  * HeaderVersion 1); GNU-EFI has no declaration of it.
  */
 #include "loader/efi/efi_tpm.h"
+#include "lib/fmt.h"
 #include "lib/sha256.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
@@ -34,6 +35,14 @@ struct tcg2 {
 
 static struct tcg2 *tcg2;
 static bool looked;
+static bool verbose;
+static unsigned measured;
+static uint32_t pcrs_measured; /* bit n: PCR n */
+
+void efi_tpm_set_verbose(bool on)
+{
+	verbose = on;
+}
 
 static struct tcg2 *tpm(void)
 {
@@ -68,6 +77,16 @@ void efi_tpm_measure(unsigned pcr, const void *data, uint64_t len, const char *w
 	memcpy(ev.event, what, n);
 	EFI_STATUS st = uefi_call_wrapper(t->hash_log_extend_event, 5, t, 0,
 					  (UINT64)(uintptr_t)data, len, &ev);
+	if (EFI_ERROR(st)) {
+		efi_printf("pvhboot: warning: measuring %s into PCR %u failed (0x%llx)\n", what, pcr,
+			   (unsigned long long)st);
+		return;
+	}
+	measured++;
+	if (pcr < 32)
+		pcrs_measured |= 1u << pcr;
+	if (!verbose)
+		return;
 	sha256(data, (size_t)len, d);
 	for (unsigned i = 0; i < SHA256_DIGEST_SIZE; i++) {
 		static const char digits[] = "0123456789abcdef";
@@ -75,12 +94,28 @@ void efi_tpm_measure(unsigned pcr, const void *data, uint64_t len, const char *w
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
 	hex[sizeof(hex) - 1] = '\0';
-	if (EFI_ERROR(st))
-		efi_printf("pvhboot: warning: measuring %s into PCR %u failed (0x%llx)\n", what, pcr,
-			   (unsigned long long)st);
-	else
-		efi_printf("pvhboot: measured PCR %u sha256 %s %s (%llu bytes)\n", pcr, hex, what,
-			   (unsigned long long)len);
+	efi_printf("pvhboot: measured PCR %u sha256 %s %s (%llu bytes)\n", pcr, hex, what,
+		   (unsigned long long)len);
+}
+
+void efi_tpm_summary(void)
+{
+	char list[64];
+	size_t n = 0;
+
+	if (!tcg2 || !measured)
+		return;
+	list[0] = '\0';
+	for (unsigned pcr = 0; pcr < 32; pcr++) {
+		if (!(pcrs_measured & (1u << pcr)))
+			continue;
+		n += fmt_snprintf(list + n, sizeof(list) - n, "%s%u", n ? ", " : "", pcr);
+		if (n >= sizeof(list))
+			break;
+	}
+	efi_printf("pvhboot: TPM: %u measurement%s into PCR %s%s\n", measured,
+		   measured == 1 ? "" : "s", list,
+		   verbose ? "" : " (pvhboot.debug prints each digest)");
 }
 
 void efi_tpm_measure_cmdline(const char *cmdline)

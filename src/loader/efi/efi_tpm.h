@@ -3,8 +3,11 @@
  * EFI_TCG2_PROTOCOL (HashLogExtendEvent: the firmware hashes the data,
  * extends the PCR of each active bank and logs an EV_IPL event), before
  * ExitBootServices. The event log stays in boot-services memory, which a
- * PVH start does not pass on: each measurement is also printed (PCR,
- * SHA-256 digest, what) so that the console log holds it.
+ * PVH start does not pass on: with pvhboot.debug each measurement is also
+ * printed (PCR, SHA-256 digest, what) so that the console log holds it;
+ * otherwise one line says how many went into which PCRs (the digest is
+ * computed only to be printed: hashing a 60 MB kernel a second time costs
+ * seconds under emulation).
  *
  * Callers: efi_uki.c (a UKI's sections into PCR 11), efi_main.c and
  * efi_boot.c (command line into PCR 12; a type 1 entry's kernel and
@@ -29,6 +32,12 @@
  * against it is for.
  */
 void efi_tpm_measure(unsigned pcr, const void *data, uint64_t len, const char *what);
+
+/* With on, each measurement is printed with its digest (pvhboot.debug). */
+void efi_tpm_set_verbose(bool on);
+
+/* One line: how many measurements went into which PCRs (nothing without a TPM). */
+void efi_tpm_summary(void);
 
 /* The command line as systemd-stub measures load options: UTF-16LE with its NUL. */
 void efi_tpm_measure_cmdline(const char *cmdline);
