@@ -131,7 +131,8 @@ help:
 	@echo '        mkhostile.sh, mkdom0-initramfs.sh (see README); mkfs-images.sh (disk images for'
 	@echo '        the GPT/FAT unit tests, run by make unit), gen-fs-seeds.sh (fuzz seeds gpt, fat),'
 	@echo '        fetch-kernel-variant.sh (Debian 6.12 and cloud kernels), mkdebian-image.sh (the'
-	@echo '        check-os image), apt-download.sh (apt-get download with its progress).'
+	@echo '        check-os image), apt-download.sh (apt-get download with its progress),'
+	@echo '        fetch-ovmf.sh SUITE (another Debian suite'"'"'s OVMF into cache/ovmf-SUITE/, host apt untouched).'
 	@echo 'Variables: V=1 shows commands.'
 
 deps:

@@ -150,15 +150,54 @@ static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE type, uint64_t *addr, uint64_t b
 }
 
 /*
+ * The protection attributes (RP, XP, RO) of [base, base + size) page by
+ * page, or'd, for the console: GetMemoryAttributes refuses a range whose
+ * pages differ (EFI_NO_MAPPING), so *mixed says whether they did. False
+ * when the firmware cannot tell.
+ */
+static bool memattr_read(EFI_MEMORY_ATTRIBUTE_PROTOCOL *ma, uint64_t base, uint64_t size,
+			 uint64_t *attrs, bool *mixed)
+{
+	*attrs = 0;
+	*mixed = false;
+	for (uint64_t a = base; a < base + size; a += PAGE) {
+		UINT64 page_attrs = 0;
+		EFI_STATUS st = uefi_call_wrapper(ma->GetMemoryAttributes, 4, ma, a, PAGE, &page_attrs);
+		if (EFI_ERROR(st))
+			return false;
+		page_attrs &= EFI_MEMORY_RP | EFI_MEMORY_XP | EFI_MEMORY_RO;
+		if (a != base && page_attrs != *attrs)
+			*mixed = true;
+		*attrs |= page_attrs;
+	}
+	return true;
+}
+
+/* "XP RO" for the attributes of memattr_read, "none" for none, "unknown" when it failed. */
+static const char *memattr_names(bool known, uint64_t attrs, bool mixed, char *buf, size_t size)
+{
+	if (!known)
+		return "unknown";
+	fmt_snprintf(buf, size, "%s%s%s%s%s", attrs ? "" : "none", attrs & EFI_MEMORY_RP ? " RP" : "",
+		     attrs & EFI_MEMORY_XP ? " XP" : "", attrs & EFI_MEMORY_RO ? " RO" : "",
+		     mixed ? " (on some pages)" : "");
+	return buf[0] == ' ' ? buf + 1 : buf;
+}
+
+/*
  * The pool (boot data and the hand-off area, where leave_long and the stub
  * run after ExitBootServices, still on the firmware's page tables): code
  * pages, so that firmware mapping data pages execute-never does not fault
  * there, and neither execute-never nor read-only where the firmware has the
- * memory attribute protocol to say so.
+ * memory attribute protocol to say so. The console says which, with the
+ * attributes the firmware gave the pages and what they are after clearing.
  */
 static EFI_STATUS alloc_pool(struct err *err)
 {
 	EFI_MEMORY_ATTRIBUTE_PROTOCOL *ma = NULL;
+	char before_buf[48], after_buf[48];
+	uint64_t before = 0, after = 0;
+	bool before_mixed = false, after_mixed = false;
 
 	g.pool_size = BOOTDATA_MAX + HANDOFF_AREA_SIZE + 2 * PAGE;
 	g.pool = BELOW_1G;
@@ -169,23 +208,36 @@ static EFI_STATUS alloc_pool(struct err *err)
 		return st;
 	}
 	g.pool_size = (g.pool_size + PAGE - 1) & ~(PAGE - 1);
+	unsigned long long first = g.pool, last = g.pool + g.pool_size - 1;
 	st = uefi_call_wrapper(efi_bs->LocateProtocol, 3, &memattr_guid, NULL, (void **)&ma);
 	if (EFI_ERROR(st) || !ma) {
-		efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode (no memory "
-			   "attribute protocol)\n", (unsigned long long)g.pool,
-			   (unsigned long long)(g.pool + g.pool_size - 1));
+		efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode; no memory "
+			   "attribute protocol (EFI_MEMORY_ATTRIBUTE_PROTOCOL): nothing to clear\n",
+			   first, last);
 		return EFI_SUCCESS;
 	}
+	bool before_known = memattr_read(ma, g.pool, g.pool_size, &before, &before_mixed);
 	st = uefi_call_wrapper(ma->ClearMemoryAttributes, 4, ma, g.pool, g.pool_size,
 			       EFI_MEMORY_XP | EFI_MEMORY_RO);
 	if (EFI_ERROR(st)) {
-		err_fail(err, "efi: clearing XP/RO of the hand-off pages 0x%llx-0x%llx failed (0x%llx)",
-			 (unsigned long long)g.pool, (unsigned long long)(g.pool + g.pool_size - 1),
-			 (unsigned long long)st);
+		err_fail(err, "efi: clearing XP/RO of the hand-off pages 0x%llx-0x%llx through the "
+			      "memory attribute protocol failed (0x%llx)",
+			 first, last, (unsigned long long)st);
 		return st;
 	}
-	efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode, XP/RO cleared\n",
-		   (unsigned long long)g.pool, (unsigned long long)(g.pool + g.pool_size - 1));
+	bool after_known = memattr_read(ma, g.pool, g.pool_size, &after, &after_mixed);
+	const char *before_names =
+		memattr_names(before_known, before, before_mixed, before_buf, sizeof(before_buf));
+	const char *after_names =
+		memattr_names(after_known, after, after_mixed, after_buf, sizeof(after_buf));
+	efi_printf("pvhboot:   hand-off pages 0x%llx-0x%llx: LoaderCode; memory attribute "
+		   "protocol found: attributes %s, XP/RO cleared, now %s\n",
+		   first, last, before_names, after_names);
+	if (after_known && (after & (EFI_MEMORY_XP | EFI_MEMORY_RO))) {
+		err_fail(err, "efi: the hand-off pages 0x%llx-0x%llx are still %s after "
+			      "ClearMemoryAttributes succeeded", first, last, after_names);
+		return EFI_DEVICE_ERROR;
+	}
 	return EFI_SUCCESS;
 }
 
