@@ -341,7 +341,8 @@ bench: $(B)/bench/stamp $(B)/bench/pvhboot.elf $(B)/bench/pvhboot-pvh.elf $(B)/p
 
 # --- install and the Debian package ---------------------------------------------
 # make install PREFIX=/usr DESTDIR=DIR: images, tools, pvhboot-install, the
-# kernel and initramfs hooks, the GRUB script, /etc/default/pvhboot, man pages.
+# kernel and initramfs hooks, the GRUB script, /etc/default/pvhboot,
+# /etc/pvhboot/uki.conf (the signing key of unified kernel images), man pages.
 # Hooks and configuration go to SYSCONFDIR (/etc: where run-parts and
 # grub-mkconfig look, whatever PREFIX is). debian/rules calls this target.
 # make deb: build/deb/pvhboot_VERSION_amd64.deb (dpkg-buildpackage -b on a copy
@@ -375,6 +376,8 @@ install: $(TOOLS) $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvhboot.efi
 	  $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-pvhboot \
 	  $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/pvhboot $(DESTDIR)$(SYSCONFDIR)/grub.d/25_pvhboot
 	install -m 644 pkg/default/pvhboot $(DESTDIR)$(SYSCONFDIR)/default/pvhboot
+	install -d $(DESTDIR)$(SYSCONFDIR)/pvhboot
+	install -m 644 pkg/etc/uki.conf $(DESTDIR)$(SYSCONFDIR)/pvhboot/uki.conf
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
