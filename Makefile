@@ -112,7 +112,8 @@ help:
 	@echo '  make fuzz-replay replay the seed corpus and tests/fuzz/regress under ASan+UBSan'
 	@echo '  make lint        cppcheck and clang-tidy over src/ and tests/'
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
-	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS'
+	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS,'
+	@echo '                   signed UKIs of the hooks under Secure Boot (tests/os/secureboot.sh)'
 	@echo '  make debian-image  build (or find cached) that image: cache/image-*/disk.img, layout.env'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
@@ -401,7 +402,7 @@ check-deb: all
 
 # --- the Debian system test (make check-os; not part of check: it builds a
 # Debian image with mmdebstrap, minutes even with the packages cached, and
-# boots it seven times to the login prompt or a power-off) ------------------------
+# boots it nine times to the login prompt or a power-off) ------------------------
 # The image installs build/deb/pvhboot_*.deb, so both build the package first.
 .PHONY: check-os debian-image
 debian-image: all
@@ -411,6 +412,7 @@ debian-image: all
 check-os: deps all
 	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)tests/os/debian.sh
+	$(Q)tests/os/secureboot.sh
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
