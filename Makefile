@@ -112,7 +112,8 @@ help:
 	@echo '  make fuzz-replay replay the seed corpus and tests/fuzz/regress under ASan+UBSan'
 	@echo '  make lint        cppcheck and clang-tidy over src/ and tests/'
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
-	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS'
+	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS,'
+	@echo '                   signed UKIs of the hooks under Secure Boot (tests/os/secureboot.sh)'
 	@echo '  make debian-image  build (or find cached) that image: cache/image-*/disk.img, layout.env'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
@@ -342,7 +343,8 @@ bench: $(B)/bench/stamp $(B)/bench/pvhboot.elf $(B)/bench/pvhboot-pvh.elf $(B)/p
 
 # --- install and the Debian package ---------------------------------------------
 # make install PREFIX=/usr DESTDIR=DIR: images, tools, pvhboot-install, the
-# kernel and initramfs hooks, the GRUB script, /etc/default/pvhboot, man pages.
+# kernel and initramfs hooks, the GRUB script, /etc/default/pvhboot,
+# /etc/pvhboot/uki.conf (the signing key of unified kernel images), man pages.
 # Hooks and configuration go to SYSCONFDIR (/etc: where run-parts and
 # grub-mkconfig look, whatever PREFIX is). debian/rules calls this target.
 # make deb: build/deb/pvhboot_VERSION_amd64.deb (dpkg-buildpackage -b on a copy
@@ -376,6 +378,8 @@ install: $(TOOLS) $(B)/pvhboot.elf $(B)/pvhboot-pvh.elf $(B)/pvhboot.efi
 	  $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/zz-pvhboot \
 	  $(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/pvhboot $(DESTDIR)$(SYSCONFDIR)/grub.d/25_pvhboot
 	install -m 644 pkg/default/pvhboot $(DESTDIR)$(SYSCONFDIR)/default/pvhboot
+	install -d $(DESTDIR)$(SYSCONFDIR)/pvhboot
+	install -m 644 pkg/etc/uki.conf $(DESTDIR)$(SYSCONFDIR)/pvhboot/uki.conf
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
@@ -399,7 +403,7 @@ check-deb: all
 
 # --- the Debian system test (make check-os; not part of check: it builds a
 # Debian image with mmdebstrap, minutes even with the packages cached, and
-# boots it seven times to the login prompt or a power-off) ------------------------
+# boots it nine times to the login prompt or a power-off) ------------------------
 # The image installs build/deb/pvhboot_*.deb, so both build the package first.
 .PHONY: check-os debian-image
 debian-image: all
@@ -409,6 +413,7 @@ debian-image: all
 check-os: deps all
 	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)tests/os/debian.sh
+	$(Q)tests/os/secureboot.sh
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

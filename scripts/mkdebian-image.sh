@@ -47,6 +47,7 @@ suite=bookworm
 # only: grub-pc and grub-efi-amd64 conflict, their -bin packages do not.
 pkgs="systemd systemd-sysv udev kmod $kernel_pkg initramfs-tools zstd e2fsprogs
 dosfstools efibootmgr grub-efi-amd64-bin grub-pc-bin grub2-common gzip xz-utils"
+pkgs="$pkgs binutils sbsigntool" # the package's Recommends/Suggests for PVHBOOT_LAYOUT=uki (tests/os/secureboot.sh)
 pkgs=$(echo $pkgs | tr ' ' ,)
 
 die() {

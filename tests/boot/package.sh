@@ -60,7 +60,7 @@ missing=
 for f in /usr/lib/pvhboot/pvhboot.elf /usr/lib/pvhboot/pvhboot-pvh.elf /usr/lib/pvhboot/pvhboot.efi \
 	/usr/bin/pvh-inspect /usr/bin/pvh-bundle /usr/bin/pvh-extract /usr/sbin/pvhboot-install \
 	/etc/kernel/postinst.d/zz-pvhboot /etc/kernel/postrm.d/zz-pvhboot \
-	/etc/initramfs/post-update.d/pvhboot /etc/grub.d/25_pvhboot /etc/default/pvhboot \
+	/etc/initramfs/post-update.d/pvhboot /etc/grub.d/25_pvhboot /etc/default/pvhboot /etc/pvhboot/uki.conf \
 	/usr/share/man/man1/pvh-inspect.1.gz /usr/share/man/man1/pvh-bundle.1.gz \
 	/usr/share/man/man8/pvhboot-install.8.gz /usr/share/man/man7/pvhboot.7.gz \
 	/usr/share/man/man1/pvh-extract.1.gz /usr/share/man/man1/pvh-ukify.1.gz /usr/bin/pvh-ukify \
@@ -300,6 +300,160 @@ if pvhboot-install status >"$LOG/status.log" 2>&1 &&
 else
 	not_ok "pvhboot-install status" "unexpected" "$LOG/status.log"
 fi
+# --- unified kernel images: PVHBOOT_LAYOUT=uki, signed with /etc/pvhboot/uki.conf's key ---
+# The kernel left ($V2) becomes EFI/Linux/debian-$V2.efi in place of its type
+# 1 entry; with Debian's snakeoil key configured the UKI and pvhboot.efi are
+# signed, and the snakeoil Secure Boot OVMF boots that ESP to userspace.
+UKI=$ESP/EFI/Linux/debian-$V2.efi
+SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+UKI_CMDLINE="root=/dev/vda2 ro console=ttyS0 panic=-1 pvh-path=package-uki"
+printf '%s\n' "$UKI_CMDLINE" >"$R/etc/kernel/cmdline"
+sed -i 's/^PVHBOOT_LAYOUT=.*/PVHBOOT_LAYOUT=uki/' "$R/etc/default/pvhboot"
+# section FILE NAME: the bytes of one PE section.
+section() { objcopy -O binary --only-section="$2" "$1" "$T/section" && cat "$T/section"; }
+pvhboot-install update >"$LOG/uki-unsigned.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ -f "$UKI" ] && ! sbverify --list "$UKI" 2>/dev/null | grep -q '^signature' &&
+	! [ -e "$E2" ] && ! [ -e "$ESP/debian/$V2" ] && cmp -s "$ESP/EFI/pvhboot/pvhboot.efi" "$PVHBOOT_LIBDIR/pvhboot.efi"; then
+	ok "layout uki, no key: unsigned $(basename "$UKI"), the type 1 entry and its files gone"
+else
+	not_ok "layout uki, no key" "status $rc, or no UKI, a signature, or a type 1 entry left" "$LOG/uki-unsigned.log"
+fi
+
+# The snakeoil key, encrypted by Debian with the password "snakeoil", in the root.
+mkdir -p "$R/etc/pvhboot/keys"
+if openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+	-out "$R/etc/pvhboot/keys/db.key" 2>"$LOG/openssl.log" && cp "$SB_CERT" "$R/etc/pvhboot/keys/db.crt"; then
+	sed -i 's/^#\(SecureBoot\)/\1/' "$R/etc/pvhboot/uki.conf"
+else
+	not_ok "snakeoil key" "openssl cannot decrypt it" "$LOG/openssl.log"
+fi
+pvhboot-install update >"$LOG/uki.log" 2>&1
+rc=$?
+secs=$(objdump -h "$UKI" 2>/dev/null | awk '$2 ~ /^\./ { print $2 }' | tr '\n' ' ')
+if [ $rc = 0 ] && [[ $secs == *".osrel .cmdline .uname .initrd .linux "* ]] &&
+	cmp -s <(section "$UKI" .linux) <(gzip -dc "$R/boot/pvhboot/vmlinux-$V2.gz") &&
+	cmp -s <(section "$UKI" .initrd) "$R/boot/initrd.img-$V2" &&
+	cmp -s <(section "$UKI" .osrel) "$R/etc/os-release" &&
+	[ "$(section "$UKI" .uname)" = "$V2" ] && [ "$(section "$UKI" .cmdline)" = "$UKI_CMDLINE lockdown=integrity" ]; then
+	ok "UKI sections: .linux the PVH ELF, .initrd, .osrel, .uname, .cmdline with lockdown=integrity"
+else
+	not_ok "UKI sections" "status $rc, sections: $secs" "$LOG/uki.log"
+fi
+if sbverify --cert "$SB_CERT" "$UKI" >>"$LOG/run.log" 2>&1 &&
+	sbverify --cert "$SB_CERT" "$ESP/EFI/pvhboot/pvhboot.efi" >>"$LOG/run.log" 2>&1 &&
+	cmp -s "$ESP/EFI/BOOT/BOOTX64.EFI" "$ESP/EFI/pvhboot/pvhboot.efi" &&
+	! cmp -s "$ESP/EFI/pvhboot/pvhboot.efi" "$PVHBOOT_LIBDIR/pvhboot.efi"; then
+	ok "key configured: the UKI, pvhboot.efi and the removable path signed (sbverify --cert)"
+else
+	not_ok "signed" "sbverify fails on the UKI or pvhboot.efi" "$LOG/run.log"
+fi
+sleep 1
+snap >"$LOG/uki-snap1"
+pvhboot-install update >"$LOG/uki2.log" 2>&1
+rc=$?
+snap >"$LOG/uki-snap2"
+if [ $rc = 0 ] && cmp -s "$LOG/uki-snap1" "$LOG/uki-snap2" && ! [ -s "$LOG/uki2.log" ]; then
+	ok "layout uki, signed: update twice changes nothing"
+else
+	not_ok "layout uki, update twice" "status $rc or files changed" "$LOG/uki2.log"
+fi
+if pvhboot-install status >"$LOG/uki-status.log" 2>&1 &&
+	grep -q "kernel $V2: extracted yes, ESP entry EFI/Linux/debian-$V2.efi" "$LOG/uki-status.log" &&
+	grep -q '^signing: *\/etc/pvhboot/keys/db.key' "$LOG/uki-status.log"; then
+	ok "pvhboot-install status: layout uki, the key, the UKI"
+else
+	not_ok "pvhboot-install status (uki)" "unexpected" "$LOG/uki-status.log"
+fi
+
+# The ESP the hooks wrote, under Secure Boot (Debian's snakeoil OVMF, which
+# enforces it with the key above): the signed pvhboot.efi on the removable
+# path lists the type 2 entry and the firmware verifies and starts it. Only
+# the relocatable 6.12 kernel boots there (ACPI NVS at 8-23 MiB).
+SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+specs=()
+while IFS= read -r f; do specs+=("$ESP/$f=/$f"); done < <(cd "$ESP" && find . -type f | sed 's|^\./||')
+blog=$LOG/boot-secureboot.log
+if ! [ -r "$SB_CODE" ]; then
+	not_ok "Secure Boot boot" "$SB_CODE missing (ovmf)"
+elif "$BOOT_ROOT/scripts/mkesp.sh" "$T/esp.img" 256 "${specs[@]}" >"$blog.mkesp" 2>&1; then
+	cp "$SB_VARS" "$T/sb-vars.fd"
+	QEMU_MEM=512 qemu_run package-secureboot 600 "$blog" -- -M q35,smm=on \
+		-global driver=cfi.pflash01,property=secure,value=on \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$SB_CODE" \
+		-drive if=pflash,format=raw,unit=1,file="$T/sb-vars.fd" \
+		-drive if=virtio,format=raw,file="$T/esp.img"
+	marker=$(tr -d '\r' <"$blog" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
+	# (lockdown=integrity closes /dev/port: the initramfs powers off, status 0.)
+	if { [ "$QEMU_RC" = 33 ] || [ "$QEMU_RC" = 0 ]; } && grep -aq 'Secure Boot on (SecureBoot=1 SetupMode=0)' "$blog" &&
+		grep -aq "booting entry 'debian-$V2.efi'" "$blog" &&
+		[[ $marker == *"initramfs=ok"*"cmdline=[$UKI_CMDLINE lockdown=integrity"* ]]; then
+		ok "Secure Boot OVMF: signed pvhboot.efi boots the hooks' signed UKI ($V2) to its initramfs"
+	else
+		not_ok "Secure Boot OVMF boots the hooks' UKI" "$(boot_rc_meaning "$QEMU_RC"); marker: ${marker:-none}" "$blog"
+	fi
+else
+	not_ok "Secure Boot boot" "mkesp.sh failed" "$blog.mkesp"
+fi
+rm -f "$T/esp.img" "$T/sb-vars.fd"
+
+# A new initrd (update-initramfs's hook): the UKI is built again with it, signed.
+printf 'another initrd of %s\n' "$V2" >"$R/boot/initrd.img-$V2"
+"$R/etc/initramfs/post-update.d/pvhboot" "$V2" "$R/boot/initrd.img-$V2" >"$LOG/uki-post-update.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && cmp -s <(section "$UKI" .initrd) "$R/boot/initrd.img-$V2" &&
+	sbverify --cert "$SB_CERT" "$UKI" >>"$LOG/run.log" 2>&1; then
+	ok "post-update.d hook: the UKI rebuilt with the new initrd, signed"
+else
+	not_ok "post-update.d hook (uki)" "status $rc or stale .initrd" "$LOG/uki-post-update.log"
+fi
+
+# Back to bls: update writes the type 1 entry again and drops the UKI.
+sed -i 's/^PVHBOOT_LAYOUT=.*/PVHBOOT_LAYOUT=bls/' "$R/etc/default/pvhboot"
+pvhboot-install update >"$LOG/uki-to-bls.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ -f "$E2" ] && [ -f "$ESP/debian/$V2/vmlinux" ] && ! [ -e "$ESP/EFI/Linux" ]; then
+	ok "layout bls again: the type 1 entry back, the UKI and EFI/Linux gone"
+else
+	not_ok "layout bls again" "status $rc" "$LOG/uki-to-bls.log"
+fi
+
+# kernel-install's UKI of the same name is not ours: pvhboot's gets -pvh.
+sed -i 's/^PVHBOOT_LAYOUT=.*/PVHBOOT_LAYOUT=uki/' "$R/etc/default/pvhboot"
+mkdir -p "$ESP/EFI/Linux"
+printf 'a UKI of kernel-install\n' >"$UKI"
+pvhboot-install update >"$LOG/uki-other.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ "$(cat "$UKI")" = 'a UKI of kernel-install' ] && sbverify --cert "$SB_CERT" "${UKI%.efi}-pvh.efi" >>"$LOG/run.log" 2>&1; then
+	ok "a foreign EFI/Linux/debian-$V2.efi is left alone, ours is debian-$V2-pvh.efi"
+else
+	not_ok "a foreign UKI of the same name" "status $rc" "$LOG/uki-other.log"
+fi
+
+# The kernel's removal (postrm.d hook) takes its UKI; the foreign one stays.
+mv "$R/boot/vmlinuz-$V2" "$T/vmlinuz-$V2"
+"$R/etc/kernel/postrm.d/zz-pvhboot" "$V2" "/boot/vmlinuz-$V2" >"$LOG/uki-postrm.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && ! [ -e "${UKI%.efi}-pvh.efi" ] && ! [ -e "$R/boot/pvhboot/.uki-$V2.esp" ] && [ -f "$UKI" ] &&
+	! [ -e "$E2" ]; then
+	ok "postrm.d hook: the kernel's UKI removed, the foreign one kept"
+else
+	not_ok "postrm.d hook (uki)" "status $rc or files left" "$LOG/uki-postrm.log"
+fi
+rm -f "$UKI"
+rmdir "$ESP/EFI/Linux"
+mv "$T/vmlinuz-$V2" "$R/boot/vmlinuz-$V2"
+
+# Half a key setting: an error that names both keys, nothing written.
+sed -i 's/^SecureBootCertificate=/#&/' "$R/etc/pvhboot/uki.conf"
+if ! pvhboot-install kernel-add "$V2" >"$LOG/uki-halfkey.log" 2>&1 &&
+	grep -q 'SecureBootPrivateKey and SecureBootCertificate go together' "$LOG/uki-halfkey.log" && ! [ -e "$UKI" ]; then
+	ok "a key without a certificate: an error naming both, no UKI"
+else
+	not_ok "a key without a certificate" "no error" "$LOG/uki-halfkey.log"
+fi
+
 pvhboot-install --no-variables remove >"$LOG/remove.log" 2>&1
 left=$(cd "$ESP" && find . -type f)
 if [ -z "$left" ] && ! [ -e "$R/boot/pvhboot" ]; then
