@@ -9,8 +9,8 @@
  * Specification type 1) and /EFI/Linux/NAME.efi (type 2: unified kernel
  * images) on the volume pvhboot.efi was loaded from. A PVH ELF boots
  * through efi_boot(); an EFI image (a bzImage, a UKI) starts through the
- * firmware (efi_image.c), which verifies it. With Secure Boot on, only the
- * latter. When pvhboot.efi is itself a UKI (it carries .linux), it boots
+ * firmware (efi_image.c), which verifies it (with shim's help when shim
+ * started us, efi_shim.c). With Secure Boot on, only the latter. When pvhboot.efi is itself a UKI (it carries .linux), it boots
  * what it carries and reads no configuration (efi_uki.c). Every failure
  * returns an EFI error status, so the firmware tries its next option.
  */

@@ -32,7 +32,9 @@
  *   accepts, LoadImage runs with the firmware's hooks overridden to accept
  *   exactly those bytes (restored before LoadImage's status is looked at,
  *   on every path); if shim refuses, LoadImage runs unchanged and the
- *   firmware's db decides.
+ *   firmware's db decides. Verify measures the image into PCR 4; the
+ *   firmware's own measurement is another Security2 handler, which the
+ *   override stands in for: PCR 4 gets an image shim accepts once.
  * Without Secure Boot or without shim: a plain LoadImage. Each case says
  * on the console which verifier accepted or refused the image.
  *
