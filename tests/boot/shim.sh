@@ -268,8 +268,8 @@ if want fw; then
 fi
 if want bare-elf; then
 	boot shim-bare-elf bare-elf "$T/vars-mok.fd"
-	expect_log shim-bare-elf 'Secure Boot is on: .*guest\.elf is a bare ELF kernel.*pvh-ukify.*sbsign' \
-		"a bare ELF entry: refused under shim too, saying what to do"
+	expect_log shim-bare-elf 'Secure Boot is on: .*guest\.elf is a bare ELF kernel.*pvh-ukify.*sbsign.*MokList\) and boot that' \
+		"a bare ELF entry: refused under shim too, with the whole advice"
 fi
 if want nv; then
 	mcopy -i "$esp" -o "$T/shim-novendor.signed.efi" ::/EFI/BOOT/BOOTX64.EFI

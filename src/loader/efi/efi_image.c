@@ -223,10 +223,11 @@ static const char *status_name(EFI_STATUS st)
 	switch (st) {
 	case EFI_SECURITY_VIOLATION:
 		return "SECURITY_VIOLATION: Secure Boot verification failed (unsigned, signed by "
-		       "a key not in db, or changed since signing)";
+		       "a key not in db nor, under shim, in MokList, or changed since signing)";
 	case EFI_ACCESS_DENIED:
 		return "ACCESS_DENIED: the firmware's policy refused it; under Secure Boot: "
-		       "unsigned, signed by a key not in db, or changed since signing";
+		       "unsigned, signed by a key not in db nor, under shim, in MokList, or "
+		       "changed since signing";
 	case EFI_UNSUPPORTED:
 		return "UNSUPPORTED: not an image this firmware can run";
 	case EFI_LOAD_ERROR:
