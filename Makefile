@@ -220,7 +220,7 @@ $(B)/pvhboot-efi.so: $(call efi64,$(EFI_SRCS) $(EFI_PURE) $(CORE_SRCS))
 
 $(B)/pvhboot.efi: $(B)/pvhboot-efi.so
 	$(call msg,OBJCOPY,$@)
-	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .sbat \
 	  -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
 
 # --- host tools --------------------------------------------------------------------

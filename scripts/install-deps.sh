@@ -13,6 +13,7 @@ PKGS="$PKGS liblzma-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev bzip2" # pv
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian shellcheck efibootmgr" # make deb, its lintian and shellcheck tests; pvhboot-install registers boot entries
 PKGS="$PKGS sbsigntool swtpm swtpm-tools openssl xxd" # Secure Boot and measured-boot tests (tests/boot/efiimg.sh)
 PKGS="$PKGS debian-archive-keyring" # scripts/fetch-ovmf.sh checks newer suites' signatures (tests/boot/uefi-firmware-newer.sh)
+PKGS="$PKGS shim-unsigned python3" # pvhboot.efi started by shim under Secure Boot, MokList written into OVMF's variables (tests/boot/shim.sh)
 
 missing=""
 for p in $PKGS; do

@@ -9,6 +9,7 @@
 #include "lib/fmt.h"
 #include "loader/efi/efi_console.h"
 #include "loader/efi/efi_file.h"
+#include "loader/efi/efi_shim.h"
 
 #define INITRD_ALIGN 4u
 
@@ -222,10 +223,11 @@ static const char *status_name(EFI_STATUS st)
 	switch (st) {
 	case EFI_SECURITY_VIOLATION:
 		return "SECURITY_VIOLATION: Secure Boot verification failed (unsigned, signed by "
-		       "a key not in db, or changed since signing)";
+		       "a key not in db nor, under shim, in MokList, or changed since signing)";
 	case EFI_ACCESS_DENIED:
 		return "ACCESS_DENIED: the firmware's policy refused it; under Secure Boot: "
-		       "unsigned, signed by a key not in db, or changed since signing";
+		       "unsigned, signed by a key not in db nor, under shim, in MokList, or "
+		       "changed since signing";
 	case EFI_UNSUPPORTED:
 		return "UNSUPPORTED: not an image this firmware can run";
 	case EFI_LOAD_ERROR:
@@ -258,12 +260,10 @@ EFI_STATUS efi_image_start(EFI_HANDLE parent, EFI_FILE_HANDLE root,
 	}
 	efi_printf("pvhboot: EFI image %s: %llu bytes: LoadImage\n", req->path,
 		   (unsigned long long)file_size);
-	st = uefi_call_wrapper(efi_bs->LoadImage, 6, FALSE, parent, dp, file, file_size, &child);
+	/* Under Secure Boot with shim, shim's verdict counts too (efi_shim.c). */
+	st = efi_shim_load_image(parent, req->path, dp, file, file_size, &child);
 	pool_free(file);
 	pool_free(dp);
-	/* SECURITY_VIOLATION still creates the handle (UEFI 2.10, 7.4): unload it. */
-	if (st == EFI_SECURITY_VIOLATION && child)
-		uefi_call_wrapper(efi_bs->UnloadImage, 1, child);
 	if (EFI_ERROR(st)) {
 		err_fail(err, "%s: LoadImage refused it: 0x%llx %s", req->path,
 			 (unsigned long long)st, status_name(st));

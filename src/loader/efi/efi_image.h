@@ -1,11 +1,11 @@
 /*
  * efi_image.h - starting an EFI image (an EFI-stub bzImage, a unified
  * kernel image, any EFI application) through the firmware: LoadImage, so
- * that the firmware verifies it under Secure Boot, and StartImage, with the
- * command line as UCS-2 load options and the initrds offered as systemd-boot
- * offers them: EFI_LOAD_FILE2_PROTOCOL on a handle whose device path is the
- * vendor media node LINUX_EFI_INITRD_MEDIA_GUID (Linux's EFI stub, 5.8 and
- * later, asks for it).
+ * that the firmware (or shim, efi_shim.h) verifies it under Secure Boot,
+ * and StartImage, with the command line as UCS-2 load options and the
+ * initrds offered as systemd-boot offers them: EFI_LOAD_FILE2_PROTOCOL on
+ * a handle whose device path is the vendor media node
+ * LINUX_EFI_INITRD_MEDIA_GUID (Linux's EFI stub, 5.8 and later, asks for it).
  *
  * Caller: efi_main() for a loader entry whose linux is not a PVH ELF, an
  * `efi` or `uki` entry, or a type 2 entry (/EFI/Linux/NAME.efi).

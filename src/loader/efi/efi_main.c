@@ -9,8 +9,8 @@
  * Specification type 1) and /EFI/Linux/NAME.efi (type 2: unified kernel
  * images) on the volume pvhboot.efi was loaded from. A PVH ELF boots
  * through efi_boot(); an EFI image (a bzImage, a UKI) starts through the
- * firmware (efi_image.c), which verifies it. With Secure Boot on, only the
- * latter. When pvhboot.efi is itself a UKI (it carries .linux), it boots
+ * firmware (efi_image.c), which verifies it (with shim's help when shim
+ * started us, efi_shim.c). With Secure Boot on, only the latter. When pvhboot.efi is itself a UKI (it carries .linux), it boots
  * what it carries and reads no configuration (efi_uki.c). Every failure
  * returns an EFI error status, so the firmware tries its next option.
  */
@@ -246,16 +246,15 @@ static EFI_STATUS boot_uki(EFI_HANDLE image, EFI_LOADED_IMAGE *li, struct efi_uk
  */
 static EFI_STATUS refuse_unverified(void)
 {
-	struct err err;
-
-	err_clear(&err);
-	err_fail(&err, "Secure Boot is on: %s is a bare ELF kernel, which the firmware cannot "
-		       "verify, so it is not started. Build a signed unified kernel image instead "
-		       "(pvh-ukify -o /EFI/Linux/NAME.efi --linux %s --initrd ... --cmdline ...; "
-		       "sbsign --key KEY --cert CERT) and boot that",
-		 sel.linux_path, sel.linux_path);
+	/* Printed whole here: with its advice it outgrows struct err's message. */
+	efi_printf("pvhboot: error: Secure Boot is on: %s is a bare ELF kernel, which the "
+		   "firmware cannot verify, so it is not started. Build a signed unified kernel "
+		   "image instead (pvh-ukify -o /EFI/Linux/NAME.efi --linux %s --initrd ... "
+		   "--cmdline ...; sbsign --key KEY --cert CERT, with a key in db or, when shim "
+		   "starts pvhboot, in shim's MokList) and boot that\n",
+		   sel.linux_path, sel.linux_path);
 	give_back();
-	return efi_fail(EFI_SECURITY_VIOLATION, err.msg);
+	return efi_fail(EFI_SECURITY_VIOLATION, "bare ELF kernel refused under Secure Boot");
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
