@@ -79,16 +79,8 @@ stub=
 if [ -s "$g/disk-grub-efi.img" ]; then
 	# GRUB with Debian's own entry as the default, on a copy.
 	stub=$work/grub-stub.img
-	rm -f "$stub" "$work/grub.cfg"
-	cp --reflink=auto --sparse=always "$g/disk-grub-efi.img" "$stub"
-	debugfs -R "dump /boot/grub/grub.cfg $work/grub.cfg" "$stub?offset=$ROOT_OFFSET" >/dev/null 2>&1
-	if grep -q "^set default='pvhboot-" "$work/grub.cfg" 2>/dev/null; then
-		grep -v "^set default='pvhboot-" "$work/grub.cfg" >"$work/grub-stub.cfg"
-		debugfs -w -R "rm /boot/grub/grub.cfg" "$stub?offset=$ROOT_OFFSET" >/dev/null 2>&1
-		debugfs -w -R "write $work/grub-stub.cfg /boot/grub/grub.cfg" "$stub?offset=$ROOT_OFFSET" >/dev/null 2>&1
-	fi
-	grep -m1 "^menuentry" "$work/grub.cfg" 2>/dev/null | grep -q "PVH" && {
-		say "GRUB's first entry is not Debian's own"; stub=; }
+	os_grub_debian_default "$g/disk-grub-efi.img" "$stub" "$work" || {
+		say "GRUB's default could not be made Debian's own entry"; stub=; }
 else
 	notes="$notes
 GRUB rows (ovmf-grub-stub, ovmf-grub-pvhboot): not measurable on this image: its disk holds no GRUB (pvhboot.efi alone on the ESP); GRUB is installed by the first boot of tests/os/debian.sh ($g/, absent here; --firstboot runs it)."

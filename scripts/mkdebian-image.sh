@@ -25,10 +25,14 @@
 # The ESP holds \EFI\BOOT\BOOTX64.EFI (pvhboot.efi), /loader/loader.conf,
 # /loader/entries/*.conf (Boot Loader Specification type 1) and each
 # kernel's PVH ELF and initrd next to its entry. Root: no password (the
-# serial console logs in as root with no prompt for one). A first-boot unit
-# (pvhboot-test-firstboot.service, run only when /etc/pvhboot-test/firstboot
-# exists) installs GRUB for EFI and BIOS, registers firmware boot entries and
-# runs update-grub, as an administrator would, then powers off.
+# serial console logs in as root with no prompt for one). A test unit
+# (pvhboot-test-run.service, run only when the ESP holds /pvhboot-run.sh)
+# runs the script a test put there, then powers off: the first boot of
+# tests/os/debian.sh installs GRUB for EFI and BIOS and runs update-grub
+# (tests/os/guest/firstboot.sh), as an administrator would. No firmware boot
+# entry is made in the build (a chroot has no EFI variables of its own):
+# tests/os/guest/boot-entry.sh makes one with pvhboot-install, from a boot
+# through Debian's EFI stub.
 #
 # Environment: IMAGE_KERNEL (default linux-image-amd64: what users have),
 # IMAGE_SECOND_KERNEL (default: the newest linux-image-6.12.*+deb12-amd64),

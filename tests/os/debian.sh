@@ -10,8 +10,14 @@
 #                      update-grub (then power off; cached)
 #   os-grub-efi        OVMF -> GRUB (grubx64.efi as BOOTX64.EFI) ->
 #                      update-grub's pvhboot entry -> multiboot2 pvhboot.elf
-#   os-uefi-entry      skipped: no firmware boot entry can be written from
-#                      a Linux started through PVH (no efivars)
+#   os-uefi-entry-register  on a copy of that disk whose GRUB boots Debian's
+#                      own entry (vmlinuz as EFI stub: EFI runtime services,
+#                      efivars), tests/os/guest/boot-entry.sh runs
+#                      pvhboot-install install twice: one Boot#### entry for
+#                      \EFI\pvhboot\pvhboot.efi, first in BootOrder
+#   os-uefi-entry      the same disk and variables again: OVMF starts that
+#                      Boot#### entry (not BOOTX64.EFI, which is GRUB there)
+#                      -> pvhboot.efi -> the newest loader entry
 #   os-grub-bios       SeaBIOS -> grub-pc -> the pvhboot entry -> pvhboot.elf
 #   os-kernel-remove   apt-get remove of the newest kernel: its entries go
 #   os-kernel-removed-boot  the next boot starts the older kernel
@@ -74,8 +80,9 @@ os_judge() {
 
 disk_args() { echo "-drive if=virtio,format=raw,snapshot=on,file=$1"; }
 
-# OS_SKIP="os-uefi-removable os-grub-efi os-grub-bios" leaves those boots
-# out, e.g. when re-running one test; a skipped test is no "ok" line.
+# OS_SKIP="os-uefi-removable os-grub-efi os-uefi-entry-register os-uefi-entry
+# os-grub-bios" leaves those boots out, e.g. when re-running one test; a
+# skipped test is no "ok" line (os-uefi-entry needs os-uefi-entry-register).
 os_skipped() {
 	if [[ " ${OS_SKIP:-} " == *" $1 "* ]]; then
 		echo "# skipped: $1 (OS_SKIP)"
@@ -112,8 +119,38 @@ if os_grub_image "$log"; then
 		os_judge os-grub-efi "$log" "$newest" 'Loading pvhboot and Linux' 'pvhboot: kernel ' || status=1
 	fi
 
-	# (a) from a firmware boot entry: not made, see tests/os/guest/firstboot.sh.
-	echo "# not tested: os-uefi-entry (Linux booted through PVH has no efivars: no boot entry can be written from it)"
+	# (a) from a firmware boot entry, written as a user writes it: from the
+	# system booted Debian's default way (GRUB's own entry, vmlinuz as EFI
+	# stub; a Linux started at its PVH entry has no EFI runtime services).
+	if ! os_skipped os-uefi-entry-register; then
+		log=$BOOT_LOG_DIR/os-uefi-entry-register.log
+		cp "$OS_OVMF_VARS" "$T/entry.vars.fd"
+		num=
+		if ! os_grub_debian_default "$g/disk-grub-efi.img" "$T/entry.img" "$T"; then
+			tap_not_ok os-uefi-entry-register "GRUB's default could not be made Debian's own entry on a copy of $g/disk-grub-efi.img" "$log"
+			status=1
+		elif ! os_run_script os-uefi-entry-register "$log" "$T/entry.img" "$T/entry.vars.fd" \
+			"$BOOT_ROOT/tests/os/guest/boot-entry.sh"; then
+			why=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-ENTRY: failed: //p' | tail -n1)
+			tap_not_ok os-uefi-entry-register "${why:-the script did not run to its end: $(boot_rc_meaning "$OS_RC")}" "$log"
+			status=1
+		elif tr -d '\r' <"$log" | grep -aq 'pvhboot: kernel '; then
+			tap_not_ok os-uefi-entry-register "the system was started by pvhboot, not Debian's own GRUB entry" "$log"
+			status=1
+		else
+			num=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-ENTRY: registered Boot\([0-9A-F]\{4\}\),.*/\1/p' | tail -n1)
+			tap_ok os-uefi-entry-register "$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-ENTRY: //p' | tail -n1), after two installs (EFI-stub boot, $(printf '%.0f' "$OS_SECONDS") s to power-off)"
+		fi
+		# The same disk and variables: OVMF's boot manager starts the entry.
+		if [ -n "$num" ] && ! os_skipped os-uefi-entry; then
+			log=$BOOT_LOG_DIR/os-uefi-entry.log
+			# shellcheck disable=SC2046
+			os_boot os-uefi-entry 900 "$log" "$LOGIN" -- -M pc $(os_ovmf_args "$T/entry.vars.fd") \
+				$(disk_args "$T/entry.img")
+			os_judge os-uefi-entry "$log" "$newest" "BdsDxe: starting Boot$num \"pvhboot\"" 'pvhboot: kernel ' || status=1
+		fi
+		rm -f "$T/entry.img"
+	fi
 
 	# (c) GRUB BIOS: SeaBIOS, grub-pc's boot.img and core.img, same grub.cfg.
 	if ! os_skipped os-grub-bios; then

@@ -100,3 +100,24 @@ os_grub_image() {
 		mcopy -o -i "$g.new/disk-grub-efi.img@@$ESP_OFFSET" "$g.new/grubx64.efi" ::/EFI/BOOT/BOOTX64.EFI || return 1
 	rm -rf "$g" && mv "$g.new" "$g"
 }
+
+# os_grub_debian_default SRC DST WORK: DST, a sparse copy of SRC (a disk of
+# os_grub_image with GRUB as BOOTX64.EFI), where GRUB boots Debian's own
+# first entry (10_linux: vmlinuz as EFI stub, Debian's default path), as
+# update-grub with PVHBOOT_GRUB_DEFAULT=false would: the `set default` line
+# 25_pvhboot writes is dropped from /boot/grub/grub.cfg with debugfs -w
+# (WORK: a scratch directory). Returns 1 if DST cannot be made so, or if
+# GRUB's first entry is not Debian's own.
+os_grub_debian_default() {
+	local src=$1 dst=$2 work=$3 fs="$2?offset=$ROOT_OFFSET"
+	rm -f "$dst" "$work/grub.cfg" "$work/grub-debian.cfg"
+	cp --reflink=auto --sparse=always "$src" "$dst" || return 1
+	debugfs -R "dump /boot/grub/grub.cfg $work/grub.cfg" "$fs" >/dev/null 2>&1
+	[ -s "$work/grub.cfg" ] || return 1
+	grep -m1 '^menuentry' "$work/grub.cfg" | grep -q 'PVH' && return 1
+	grep -q "^set default='pvhboot-" "$work/grub.cfg" || return 0
+	grep -v "^set default='pvhboot-" "$work/grub.cfg" >"$work/grub-debian.cfg"
+	debugfs -w -R "rm /boot/grub/grub.cfg" "$fs" >/dev/null 2>&1
+	debugfs -w -R "write $work/grub-debian.cfg /boot/grub/grub.cfg" "$fs" >/dev/null 2>&1
+	debugfs -R "cat /boot/grub/grub.cfg" "$fs" 2>/dev/null | cmp -s - "$work/grub-debian.cfg"
+}

@@ -6,8 +6,9 @@
 # running system (grub-install cannot probe a chroot built on a directory).
 # Linux started through its PVH entry gets no EFI runtime services (the
 # start info carries no EFI system table): no efivars, so no firmware boot
-# entries can be written from here (--no-nvram); the host makes GRUB the
-# removable-path loader of a copy of the disk instead.
+# entry can be written from here (--no-nvram); the host makes GRUB the
+# removable-path loader of a copy of the disk instead. Boot entries are
+# written from a boot through Debian's EFI stub: see boot-entry.sh.
 disk=/dev/vda
 fail=0
 say() { echo "PVHBOOT-FIRSTBOOT: $*" >/dev/console; }
