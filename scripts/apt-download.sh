@@ -4,7 +4,7 @@
 # `_apt`, which must be able to write into DIR; DIR is handed to it (it is a
 # fresh temporary directory of the caller), so no "unsandboxed" warning.
 # Callers: fetch-kernel.sh, fetch-kernel-variant.sh, fetch-xen.sh,
-# mkdom0-initramfs.sh.
+# mkdom0-initramfs.sh, mkgrub-pvh.sh.
 set -eu
 
 dir=$1

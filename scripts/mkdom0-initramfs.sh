@@ -1,28 +1,48 @@
 #!/bin/bash
-# mkdom0-initramfs.sh OUT DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE - an initramfs
-# (newc cpio, uncompressed) for Debian's Linux as Xen's PVH dom0 that starts
-# one unprivileged PVH guest with `xl create` and reports what it printed.
-# Used by tests/boot/xen.sh (case xen-domu-pvhboot-guest) and by hand.
+# mkdom0-initramfs.sh [-m MARKER] OUT DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE -
+# an initramfs (newc cpio, uncompressed) for Debian's Linux as Xen's PVH
+# dom0 that starts one unprivileged PVH guest with `xl create` and reports
+# how it ended. Used by tests/boot/xen.sh (cases xen-domu-*) and by hand.
 #
 # Contents: Debian's busybox-static; the toolstack from Debian's packages
-# (xen-utils-X.Y: xl, C xenstored, xen-init-dom0; its Xen libraries), fetched
-# once with `apt-get download` into cache/xen-tools/ (ignored by git), plus
-# the shared libraries ldd names, copied from this (Debian 12) host; the Xen
-# drivers Debian builds as modules (xen-evtchn, xen-privcmd, xenfs,
-# xen-gntdev, xen-gntalloc: scripts/fetch-kernel.sh keeps them in
-# cache/kernel/modules/, for the kernel in cache/kernel/vmlinux only).
+# (xen-utils-X.Y: xl, C xenstored, xenconsoled, xen-init-dom0; its Xen
+# libraries), fetched once with `apt-get download` into cache/xen-tools/
+# (ignored by git), plus the shared libraries ldd names, copied from this
+# (Debian 12) host; the Xen drivers Debian builds as modules (xen-evtchn,
+# xen-privcmd, xenfs, xen-gntdev, xen-gntalloc: scripts/fetch-kernel.sh
+# keeps them in cache/kernel/modules/, for cache/kernel/vmlinux only).
 #
-# Its /init loads the drivers, mounts xenfs, starts xenstored, runs
-# xen-init-dom0 and `xl create` for a PVH domain "domu" (64 MiB, kernel
-# DOMU_KERNEL, ramdisk DOMU_RAMDISK, command line DOMU_CMDLINE), then polls
-# Xen's console ring (`xl dmesg`) for the guest's "(dN) PVH-CONFORMANCE: "
-# verdict, until the domain is gone or 60 s. It prints
-#   DOM0-XL: domain created; ... / DOM0-XL: verdict ok|fail ...|none after N s
-# and leaves QEMU through isa-debug-exit (0x10 to port 0xf4: status 33)
-# when the verdict is "ok", else 0x11 (35).
+# Its /init loads the drivers, mounts xenfs, starts xenstored,
+# xen-init-dom0 and xenconsoled (which logs the guest's PV console to
+# /var/log/xen/guest-domu.log), runs `xl create` for a PVH domain "domu"
+# (64 MiB, kernel DOMU_KERNEL, ramdisk DOMU_RAMDISK, command line
+# DOMU_CMDLINE; on_poweroff "destroy", on_reboot and on_crash "preserve",
+# so that a domain gone is one that powered itself off) and waits for its
+# end, at most 60 s. It prints
+#   DOM0-XL: domain created; xl list: ...
+#   DOM0-XL: verdict ok|fail ...|none after N s   (without -m) the guest's
+#            "(dN) PVH-CONFORMANCE: " line in Xen's console ring (`xl dmesg`)
+#   DOM0-XL: domain powered off|crashed|shut down with reason code R, not
+#            destroyed|still running after N s (with xl list's STATE)
+#   DOM0-XL: xl: domain has shut down, reason code R ...   (R 0: poweroff)
+#   DOM0-XL: console: LINE    each line the guest wrote to its PV console,
+#            without terminal escapes
+# and leaves QEMU through isa-debug-exit (0x10 to port 0xf4: status 33) on a
+# pass, else 0x11 (35). A pass is, without -m, the verdict "ok" (waiting
+# ends with the verdict); with -m, a console line starting with MARKER and
+# the domain powered off (waiting ends with the domain's end).
 set -euo pipefail
 
-[ $# -eq 4 ] || { echo "usage: $0 OUT DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE" >&2; exit 2; }
+usage="usage: $0 [-m MARKER] OUT DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE"
+marker=
+while getopts m: opt; do
+	case $opt in
+	m) marker=$OPTARG ;;
+	*) echo "$usage" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 4 ] || { echo "$usage" >&2; exit 2; }
 out=$1 domu_kernel=$2 domu_ramdisk=$3 domu_cmdline=$4
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$top/cache/xen-tools
@@ -114,8 +134,12 @@ ramdisk = "/domu-ramdisk"
 cmdline = "$domu_cmdline"
 memory = 64
 vcpus = 1
-on_crash = "destroy"
+on_poweroff = "destroy"
+on_reboot = "preserve"
+on_crash = "preserve"
 EOF
+# The pass condition for /init: empty for the conformance verdict.
+printf '%s\n' "$marker" >"$dir/etc/domu-marker"
 echo 'autoballoon="off"' >"$dir/etc/xen/xl.conf"
 
 cat >"$dir/init" <<'EOF2'
@@ -149,22 +173,57 @@ until xen-init-dom0 >/run/init-dom0.log 2>&1; do
 	[ $i -lt 20 ] || fail "xen-init-dom0 failed: $(tail -n 2 /run/init-dom0.log)"
 	sleep 1
 done
-# xl create waits for xenconsoled to take the guest's console.
-xenconsoled --pid-file=/run/xenconsoled.pid >/run/xenconsoled.log 2>&1 || fail "xenconsoled failed: $(cat /run/xenconsoled.log)"
+# xl create waits for xenconsoled to take the guest's console; its log of
+# that console is how a guest's own output (not Xen's ring) is seen.
+xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen >/run/xenconsoled.log 2>&1 ||
+	fail "xenconsoled failed: $(cat /run/xenconsoled.log)"
+read -r marker </etc/domu-marker
 xl create /etc/xen/domu.cfg >/run/xl-create.log 2>&1 || { cat /run/xl-create.log; fail "xl create failed"; }
 state=$(xl list domu 2>/dev/null | sed -n 2p | tr -s ' ')
 echo "DOM0-XL: domain created; xl list: ${state:-gone already}"
-t=0 verdict=
+# Waiting ends with the verdict (no marker) or the domain's end: gone
+# (powered off: xl's child destroys it, on_poweroff), or preserved after a
+# reboot or crash: xl's child logs the reason first ("reason code 0" is a
+# poweroff, about to be destroyed: a shut-down state alone does not end it).
+t=0 verdict= state= reason=
 while [ $t -lt 60 ]; do
 	verdict=$(xl dmesg | sed -n 's/^(d[1-9][0-9]*) PVH-CONFORMANCE: //p' | head -n 1)
-	[ -n "$verdict" ] && break
-	xl list domu >/dev/null 2>&1 || break
+	[ -z "$marker" ] && [ -n "$verdict" ] && break
+	state=$(xl list domu 2>/dev/null | sed -n 2p | tr -s ' ' | cut -d' ' -f5) || state=
+	[ -z "$state" ] && break
+	reason=$(sed -n 's/.*has shut down, reason code \([0-9]*\) .*/\1/p' /var/log/xen/xl-domu.log 2>/dev/null | head -n 1)
+	[ -n "$reason" ] && [ "$reason" != 0 ] && break
+	case $state in *c*) break ;; esac
 	sleep 1
 	t=$((t + 1))
 done
-xl list domu >/dev/null 2>&1 && xl destroy domu
-echo "DOM0-XL: verdict ${verdict:-none} after $t s"
-[ "$verdict" = ok ] && exit_qemu '\020'
+state=$(xl list domu 2>/dev/null | sed -n 2p | tr -s ' ' | cut -d' ' -f5) || state=
+case $state in
+'') end="powered off" ;;
+*c*) end="crashed ($state)" ;;
+*s*) end="shut down with reason code ${reason:-?}, not destroyed ($state)" ;;
+*) end="still running ($state)" ;;
+esac
+[ -n "$marker" ] && sleep 1 # xenconsoled's last read of the ring
+[ -n "$state" ] && xl destroy domu
+[ -z "$marker" ] && echo "DOM0-XL: verdict ${verdict:-none} after $t s"
+echo "DOM0-XL: domain $end after $t s"
+# xl's own record of the end (its child that acts on on_poweroff...).
+sed -n 's/.*\(has shut down, reason code .*\)/DOM0-XL: xl: domain \1/p' /var/log/xen/xl-domu.log 2>/dev/null
+seen=
+touch /var/log/xen/guest-domu.log # none when the guest never wrote to its console
+# Without the terminal's escapes (GRUB sets colours: ESC [ 37 m ...) and CRs.
+esc=$(printf '\033')
+sed "s/$esc\[[0-9;?]*[A-Za-z]//g; s/$(printf '\r')//g" /var/log/xen/guest-domu.log >/run/console.txt
+while IFS= read -r line; do
+	echo "DOM0-XL: console: $line"
+	case $line in "$marker"*) seen=1 ;; esac
+done </run/console.txt
+if [ -z "$marker" ]; then
+	[ "$verdict" = ok ] && exit_qemu '\020'
+elif [ -z "$state" ] && [ -n "$seen" ]; then
+	exit_qemu '\020'
+fi
 exit_qemu '\021'
 EOF2
 chmod 755 "$dir/init"
