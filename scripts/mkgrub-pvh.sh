@@ -15,7 +15,7 @@
 #
 # GRUB's modules come from Debian's grub-xen-bin of the same version as the
 # host's grub-common (whose grub-mkimage builds the image: install-deps.sh),
-# fetched once with `apt-get download` into cache/grubpvh-xen-bin/ (ignored
+# fetched once with `apt-get download` into cache/grub-xen-bin/ (ignored
 # by git). Needs Xen: its console and its memory map are hypercalls, so
 # only a Xen PVH domain can run it (no multiboot, no bare PVH boot).
 set -eu
@@ -23,7 +23,7 @@ set -eu
 [ $# -eq 1 ] || { echo "usage: $0 OUT" >&2; exit 2; }
 out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=$top/cache/grubpvh-xen-bin
+cache=$top/cache/grub-xen-bin
 command -v grub-mkimage >/dev/null || { echo "mkgrub-pvh: grub-mkimage missing: apt-get install grub-common" >&2; exit 1; }
 ver=$(dpkg-query -W -f='${Version}' grub-common 2>/dev/null) ||
 	{ echo "mkgrub-pvh: grub-common not installed (its grub-mkimage builds the image)" >&2; exit 1; }
