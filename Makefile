@@ -112,8 +112,9 @@ help:
 	@echo '  make fuzz-replay replay the seed corpus and tests/fuzz/regress under ASan+UBSan'
 	@echo '  make lint        cppcheck and clang-tidy over src/ and tests/'
 	@echo '  make boot-tests  QEMU boot tests of every entry path'
-	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF, GRUB EFI, GRUB BIOS,'
-	@echo '                   signed UKIs of the hooks under Secure Boot (tests/os/secureboot.sh)'
+	@echo '  make check-os    a Debian 12 image (mmdebstrap, the .deb, apt kernels) boots to login: OVMF (removable path and'
+	@echo '                   firmware boot entry), GRUB EFI, GRUB BIOS, firmware mode (tests/os/firmware.sh), signed'
+	@echo '                   UKIs of the hooks under Secure Boot (tests/os/secureboot.sh; OS_SECUREBOOT=0 leaves it out)'
 	@echo '  make debian-image  build (or find cached) that image: cache/image-*/disk.img, layout.env'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
@@ -404,7 +405,9 @@ check-deb: all
 
 # --- the Debian system test (make check-os; not part of check: it builds a
 # Debian image with mmdebstrap, minutes even with the packages cached, and
-# boots it nine times to the login prompt or a power-off) ------------------------
+# boots it to the login prompt or a power-off: tests/os/debian.sh through
+# OVMF and GRUB, tests/os/firmware.sh with pvhboot-pvh.elf as the VMM's
+# firmware, tests/os/secureboot.sh under Secure Boot) -------------------------------
 # The image installs build/deb/pvhboot_*.deb, so both build the package first.
 .PHONY: check-os debian-image
 debian-image: all
@@ -413,8 +416,8 @@ debian-image: all
 
 check-os: deps all
 	$(Q)$(MAKE) --no-print-directory deb
-	$(Q)tests/os/debian.sh
-	$(Q)tests/os/secureboot.sh
+	$(Q)rc=0; tests/os/debian.sh || rc=1; tests/os/firmware.sh || rc=1; \
+	[ "$${OS_SECUREBOOT:-1}" = 0 ] || tests/os/secureboot.sh || rc=1; exit $$rc
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -21,10 +21,9 @@
 #   fw-bad-*                  hostile disks (no ESP, no entries, an entry
 #                             naming a missing file, a truncated kernel): each
 #                             must print its message and stop (exit-on-error)
-#   fw-debian-{microvm,pc}    opt-in (FW_DEBIAN_IMAGE=disk.img, e.g. the image
-#                             of scripts/mkdebian-image.sh): a Debian 12 image
-#                             whose ESP holds pvhboot's entries boots to its
-#                             login prompt (minutes under TCG, so not by default)
+# A whole Debian 12 image to its login prompt through this mode (microvm, pc
+# with a disk before it, q35 modern-only, a default glob): tests/os/firmware.sh
+# (make check-os; minutes under TCG).
 # Called by run.sh (make boot-tests / check).
 set -u
 # shellcheck source=tests/boot/lib.sh
@@ -221,38 +220,6 @@ EOF2
 else
 	tap_not_ok fw-linux "cache/kernel/vmlinux missing (make kernel) or mkinitramfs.sh failed" "$BOOT_LOG_DIR/fw-initramfs.log"
 	status=1
-fi
-
-# --- opt-in: a whole Debian image to its login prompt -----------------------------------
-# fw_login NAME QEMU_ARGS...: QEMU in the background until "login:" appears
-# (then it is stopped) or FW_LOGIN_TIMEOUT seconds pass.
-fw_login() {
-	local name=$1 pid waited=0 limit=${FW_LOGIN_TIMEOUT:-900}
-	shift
-	log=$BOOT_LOG_DIR/$name.log
-	"$QEMU" -nodefaults -display none -serial stdio -no-reboot -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -accel "$ACCEL" -m 1024 \
-		-kernel "$LOADER" "$@" </dev/null >"$log" 2>"$log.stderr" &
-	pid=$!
-	while [ "$waited" -lt "$limit" ] && kill -0 "$pid" 2>/dev/null; do
-		grep -aq 'login:' "$log" && break
-		sleep 5
-		waited=$((waited + 5))
-	done
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	if grep -aq 'login:' "$log"; then
-		tap_ok "$name" "login prompt after ~${waited}s; $(tr -d '\r' <"$log" | grep -a -m1 'vmlinux at' | sed 's/.*vmlinux at 0x[0-9a-f]*, //')"
-	else
-		tap_not_ok "$name" "no login prompt within ${limit}s" "$log"
-		status=1
-	fi
-}
-if [ -n "${FW_DEBIAN_IMAGE:-}" ]; then
-	fw_login fw-debian-microvm -M microvm -append "tsc_early_khz=2096000" \
-		-drive "if=none,id=d0,file=$FW_DEBIAN_IMAGE,format=raw,snapshot=on" -device virtio-blk-device,drive=d0
-	fw_login fw-debian-pc -M pc \
-		-drive "if=none,id=d0,file=$FW_DEBIAN_IMAGE,format=raw,snapshot=on" -device virtio-blk-pci,drive=d0
 fi
 
 # --- hostile disks: a message each, then exit-on-error (status 67) ---------------------

@@ -23,7 +23,8 @@
 #   os-kernel-removed-boot  the next boot starts the older kernel
 # Each boot must show systemd's root mounted read-write (the image's marker
 # unit) and the kernel the path should have started. The disk is used with
-# snapshot=on: the cached image never changes.
+# snapshot=on: the cached image never changes. The same image with pvhboot
+# as the VMM's firmware (no OVMF): tests/os/firmware.sh, also in check-os.
 set -u
 # shellcheck source=tests/os/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,54 +43,11 @@ fi
 newest=$(echo "$KERNELS" | tr ' ' '\n' | sed '/^$/d' | sort -V | tail -n1)
 LOGIN='login:'
 
-# os_judge NAME LOG KERNEL [PATTERN...]: the login prompt reached, the
-# marker says root=rw and the expected kernel, and each PATTERN is in LOG.
-os_judge() {
-	local name=$1 log=$2 kernel=$3 marker p
-	shift 3
-	if [ "$OS_RC" != 0 ]; then
-		tap_not_ok "$name" "no login prompt: $(boot_rc_meaning "$OS_RC")" "$log"
-		return 1
-	fi
-	marker=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-TEST: ') || {
-		tap_not_ok "$name" "login prompt but no PVHBOOT-TEST marker line" "$log"
-		return 1
-	}
-	case $marker in
-	*"root=rw "*) ;;
-	*)
-		tap_not_ok "$name" "root not read-write: $marker" "$log"
-		return 1
-		;;
-	esac
-	case $marker in
-	*"kernel=$kernel "*) ;;
-	*)
-		tap_not_ok "$name" "want kernel $kernel: $marker" "$log"
-		return 1
-		;;
-	esac
-	for p in "$@"; do
-		if ! tr -d '\r' <"$log" | grep -aq -- "$p"; then
-			tap_not_ok "$name" "no '$p' on the console" "$log"
-			return 1
-		fi
-	done
-	tap_ok "$name" "login prompt in $(printf '%.0f' "$OS_SECONDS") s, root rw, $kernel"
-}
-
 disk_args() { echo "-drive if=virtio,format=raw,snapshot=on,file=$1"; }
 
-# OS_SKIP="os-uefi-removable os-grub-efi os-uefi-entry-register os-uefi-entry
-# os-grub-bios" leaves those boots out, e.g. when re-running one test; a
-# skipped test is no "ok" line (os-uefi-entry needs os-uefi-entry-register).
-os_skipped() {
-	if [[ " ${OS_SKIP:-} " == *" $1 "* ]]; then
-		echo "# skipped: $1 (OS_SKIP)"
-		return 0
-	fi
-	return 1
-}
+# OS_SKIP (tests/os/lib.sh os_skipped): os-uefi-removable os-grub-efi
+# os-uefi-entry-register os-uefi-entry os-grub-bios leave those boots out
+# (os-uefi-entry needs os-uefi-entry-register).
 
 # (a) The removable path, fresh variables: OVMF finds BOOTX64.EFI.
 if os_skipped os-uefi-removable; then

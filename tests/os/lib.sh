@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # lib.sh - helpers of the Debian system tests (tests/os/*.sh source it, and
-# bench/debian-bench.sh): boot the image built by scripts/mkdebian-image.sh
+# bench/debian-bench.sh, bench/firmware-bench.sh): boot the image built by scripts/mkdebian-image.sh
 # in QEMU until a line appears on the serial console, then stop it.
 #
 #   os_boot NAME TIMEOUT_S LOG PATTERN -- QEMU_ARGS...   # sets OS_RC, OS_SECONDS
@@ -11,6 +11,9 @@
 # non-zero (124: timeout); with an empty PATTERN, QEMU's status (0: the
 # guest powered off). OS_SECONDS: from QEMU's start to the pattern or exit.
 # os_ovmf_args VARS: OVMF's read-only code and the given per-run vars copy.
+# os_judge NAME LOG KERNEL [PATTERN...]: the ok/not ok line of a boot to
+# the login prompt (the image's marker: root rw, that kernel; each PATTERN
+# on the console). os_skipped NAME: true (and says so) if OS_SKIP names it.
 
 # shellcheck source=tests/boot/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../boot/lib.sh"
@@ -120,4 +123,50 @@ os_grub_debian_default() {
 	debugfs -w -R "rm /boot/grub/grub.cfg" "$fs" >/dev/null 2>&1
 	debugfs -w -R "write $work/grub-debian.cfg /boot/grub/grub.cfg" "$fs" >/dev/null 2>&1
 	debugfs -R "cat /boot/grub/grub.cfg" "$fs" 2>/dev/null | cmp -s - "$work/grub-debian.cfg"
+}
+
+# os_judge NAME LOG KERNEL [PATTERN...]: the login prompt reached, the
+# marker says root=rw and the expected kernel, and each PATTERN is in LOG.
+os_judge() {
+	local name=$1 log=$2 kernel=$3 marker p
+	shift 3
+	if [ "$OS_RC" != 0 ]; then
+		tap_not_ok "$name" "no login prompt: $(boot_rc_meaning "$OS_RC")" "$log"
+		return 1
+	fi
+	marker=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-TEST: ') || {
+		tap_not_ok "$name" "login prompt but no PVHBOOT-TEST marker line" "$log"
+		return 1
+	}
+	case $marker in
+	*"root=rw "*) ;;
+	*)
+		tap_not_ok "$name" "root not read-write: $marker" "$log"
+		return 1
+		;;
+	esac
+	case $marker in
+	*"kernel=$kernel "*) ;;
+	*)
+		tap_not_ok "$name" "want kernel $kernel: $marker" "$log"
+		return 1
+		;;
+	esac
+	for p in "$@"; do
+		if ! tr -d '\r' <"$log" | grep -aq -- "$p"; then
+			tap_not_ok "$name" "no '$p' on the console" "$log"
+			return 1
+		fi
+	done
+	tap_ok "$name" "login prompt in $(printf '%.0f' "$OS_SECONDS") s, root rw, $kernel"
+}
+
+# OS_SKIP="os-uefi-removable os-grub-efi os-grub-bios" leaves those boots
+# out, e.g. when re-running one test; a skipped test is no "ok" line.
+os_skipped() {
+	if [[ " ${OS_SKIP:-} " == *" $1 "* ]]; then
+		echo "# skipped: $1 (OS_SKIP)"
+		return 0
+	fi
+	return 1
 }

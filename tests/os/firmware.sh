@@ -1,0 +1,126 @@
+#!/bin/bash
+# firmware.sh - the Debian 12 image of scripts/mkdebian-image.sh (the one
+# tests/os/debian.sh boots) booted with no OVMF and no kernel on the host:
+# QEMU starts pvhboot-pvh.elf with -kernel and no module, and it boots the
+# image's own loader entries from the disk (make check-os, after debian.sh):
+#   os-fw-microvm       -M microvm, virtio-blk-device (MMIO), the newest kernel
+#   os-fw-pc            -M pc, a first disk with no partition table (an ext4
+#                       data disk) that must be reported and skipped, then the
+#                       image on virtio-blk-pci (transitional: legacy I/O BAR)
+#   os-fw-q35           -M q35, virtio-blk-pci,disable-legacy=on (modern only)
+#   os-fw-default-glob  a copy whose loader.conf says `default *-OLDER.*` (a
+#                       glob matching the older kernel's entry only; the
+#                       image's own loader.conf has no default, so the newest
+#                       boots): the older kernel must start (-M pc)
+# Each boot must reach the login prompt with the image's marker unit saying
+# root=rw and the expected kernel, and the firmware's console lines for that
+# path: firmware mode, the device kind, the entry booted. The cached image
+# is used with snapshot=on and never changes.
+set -u
+# shellcheck source=tests/os/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+T=$BOOT_TMP/os-fw
+mkdir -p "$T"
+FW=$BOOT_BUILD/pvhboot-pvh.elf
+status=0
+make -C "$BOOT_ROOT" --no-print-directory -s all >&2 || {
+	tap_not_ok os-fw "build failed" "$BOOT_LOG_DIR"
+	exit 1
+}
+if ! os_image; then
+	tap_not_ok os-fw-image "scripts/mkdebian-image.sh failed" "$BOOT_ROOT/cache"
+	exit 1
+fi
+versions=$(echo "$KERNELS" | tr ' ' '\n' | sed '/^$/d' | sort -V)
+newest=$(echo "$versions" | tail -n1)
+older=$(echo "$versions" | tail -n2 | head -n1)
+LOGIN='login:'
+FW_LINE='pvhboot: firmware mode: no module given, booting from disk'
+# As tests/boot/firmware.sh: microvm has no PIT, Linux's TSC calibration
+# fails under TCG without it (and the firmware times its reads with it).
+MICROVM_ARGS=tsc_early_khz=2096000
+
+# fw_boot NAME QEMU_ARGS...: the firmware with no module to the login prompt.
+fw_boot() {
+	local name=$1
+	shift
+	log=$BOOT_LOG_DIR/$name.log
+	os_boot "$name" 900 "$log" "$LOGIN" -- -kernel "$FW" "$@"
+}
+# image_drive ID FILE: the disk with snapshot=on, for a -device drive=ID.
+image_drive() { echo "if=none,id=$1,format=raw,snapshot=on,file=$2"; }
+
+if ! os_skipped os-fw-microvm; then
+	fw_boot os-fw-microvm -M microvm -append "$MICROVM_ARGS" \
+		-drive "$(image_drive d0 "$OS_IMG/disk.img")" -device virtio-blk-device,drive=d0
+	os_judge os-fw-microvm "$log" "$newest" "$FW_LINE" 'disk vda: virtio-mmio@' \
+		"booting entry '.*-$newest' .* from vda" || status=1
+fi
+
+# A data disk first: ext4 over the whole device, no partition table.
+if ! os_skipped os-fw-pc; then
+	rm -f "$T/data.img"
+	truncate -s 16M "$T/data.img"
+	if ! mkfs.ext4 -q -F -L data "$T/data.img" >"$T/mkfs.log" 2>&1; then
+		tap_not_ok os-fw-pc "mkfs.ext4 of the first disk failed" "$T/mkfs.log"
+		status=1
+	else
+		fw_boot os-fw-pc -M pc \
+			-drive "$(image_drive d0 "$T/data.img")" -device virtio-blk-pci,drive=d0 \
+			-drive "$(image_drive d1 "$OS_IMG/disk.img")" -device virtio-blk-pci,drive=d1
+		os_judge os-fw-pc "$log" "$newest" "$FW_LINE" 'disk vda: virtio-pci .* (legacy), 32768 sectors' \
+			'disk vda: .*no partition table' 'disk vdb: virtio-pci .* (legacy)' \
+			"booting entry '.*-$newest' .* from vdb" || status=1
+	fi
+	rm -f "$T/data.img"
+fi
+
+if ! os_skipped os-fw-q35; then
+	fw_boot os-fw-q35 -M q35 \
+		-drive "$(image_drive d0 "$OS_IMG/disk.img")" -device virtio-blk-pci,drive=d0,disable-legacy=on
+	os_judge os-fw-q35 "$log" "$newest" "$FW_LINE" 'disk vda: virtio-pci .* (modern)' \
+		"booting entry '.*-$newest' .* from vda" || status=1
+fi
+
+# Two kernels and a default glob: on a copy (sparse; snapshot=on all the
+# same), loader.conf gains `default *-MAJOR.MINOR.*` of the older kernel.
+if ! os_skipped os-fw-default-glob; then
+	name=os-fw-default-glob
+	log=$BOOT_LOG_DIR/$name.log
+	glob="*-$(echo "$older" | cut -d. -f1,2).*"
+	esp="$T/glob.img@@$ESP_OFFSET"
+	problem=
+	cp --sparse=always "$OS_IMG/disk.img" "$T/glob.img" &&
+		mtype -i "$esp" ::/loader/loader.conf >"$T/loader.conf" &&
+		mdir -b -i "$esp" ::/loader/entries >"$T/entries" || problem="could not read the ESP of the copy"
+	# The glob must pick out exactly the older kernel's entry, or the check
+	# would prove nothing.
+	if [ -z "$problem" ]; then
+		matched=()
+		while read -r e; do
+			e=${e##*/}
+			# shellcheck disable=SC2053 # $glob is a glob on purpose
+			[[ ${e%.conf} == $glob ]] && matched+=("${e%.conf}")
+		done <"$T/entries"
+		if [ ${#matched[@]} != 1 ] || [[ ${matched[0]} != *"-$older" ]]; then
+			problem="glob '$glob' matches '${matched[*]}', want only the entry of $older"
+		fi
+	fi
+	if [ -z "$problem" ]; then
+		{ grep -v '^[[:space:]]*default[[:space:]]' "$T/loader.conf"; echo "default $glob"; } >"$T/loader.conf.new" &&
+			mcopy -o -i "$esp" "$T/loader.conf.new" ::/loader/loader.conf || problem="mcopy of loader.conf failed"
+	fi
+	if [ -n "$problem" ]; then
+		tap_not_ok "$name" "$problem" "$T"
+		status=1
+	else
+		fw_boot "$name" -M pc \
+			-drive "$(image_drive d0 "$T/glob.img")" -device virtio-blk-pci,drive=d0
+		os_judge "$name" "$log" "$older" "$FW_LINE" \
+			"loader.conf: default '$(printf '%s' "$glob" | sed 's/[][\\.*^$]/\\&/g')'" \
+			"booting entry '.*-$older' .* from vda" || status=1
+	fi
+	rm -f "$T/glob.img"
+fi
+exit $status
