@@ -7,11 +7,12 @@
 #   os-fw-pc            -M pc, a first disk with no partition table (an ext4
 #                       data disk) that must be reported and skipped, then the
 #                       image on virtio-blk-pci (transitional: legacy I/O BAR)
-#   os-fw-q35           -M q35, virtio-blk-pci,disable-legacy=on (modern only)
-#   os-fw-default-glob  a copy whose loader.conf says `default *-OLDER.*` (a
-#                       glob matching the older kernel's entry only; the
-#                       image's own loader.conf has no default, so the newest
-#                       boots): the older kernel must start (-M pc)
+#   os-fw-q35           -M q35, virtio-blk-pci,disable-legacy=on (modern only),
+#                       on a copy whose loader.conf says `default *-OLDER.*`
+#   os-fw-default-glob  (the same boot) that glob matches the older kernel's
+#                       entry only (the image's own loader.conf has no
+#                       default, so the newest would boot): the older kernel
+#                       must start
 # Each boot must reach the login prompt with the image's marker unit saying
 # root=rw and the expected kernel, and the firmware's console lines for that
 # path: firmware mode, the device kind, the entry booted. The cached image
@@ -76,50 +77,53 @@ if ! os_skipped os-fw-pc; then
 	rm -f "$T/data.img"
 fi
 
-if ! os_skipped os-fw-q35; then
-	fw_boot os-fw-q35 -M q35 \
-		-drive "$(image_drive d0 "$OS_IMG/disk.img")" -device virtio-blk-pci,drive=d0,disable-legacy=on
-	os_judge os-fw-q35 "$log" "$newest" "$FW_LINE" 'disk vda: virtio-pci .* (modern)' \
-		"booting entry '.*-$newest' .* from vda" || status=1
-fi
-
-# Two kernels and a default glob: on a copy (sparse; snapshot=on all the
-# same), loader.conf gains `default *-MAJOR.MINOR.*` of the older kernel.
-if ! os_skipped os-fw-default-glob; then
-	name=os-fw-default-glob
-	log=$BOOT_LOG_DIR/$name.log
-	glob="*-$(echo "$older" | cut -d. -f1,2).*"
-	esp="$T/glob.img@@$ESP_OFFSET"
+# Two kernels and a default glob, on the q35 boot (one boot serves both
+# checks: each takes minutes under TCG): on a copy (sparse; snapshot=on all
+# the same), loader.conf gains `default *-MAJOR.MINOR.*` of the older kernel.
+# glob_copy: makes $T/glob.img, or sets problem.
+glob_copy() {
+	local esp="$T/glob.img@@$ESP_OFFSET" e matched=()
 	problem=
-	cp --sparse=always "$OS_IMG/disk.img" "$T/glob.img" &&
+	glob="*-$(echo "$older" | cut -d. -f1,2).*"
+	if ! { cp --sparse=always "$OS_IMG/disk.img" "$T/glob.img" &&
 		mtype -i "$esp" ::/loader/loader.conf >"$T/loader.conf" &&
-		mdir -b -i "$esp" ::/loader/entries >"$T/entries" || problem="could not read the ESP of the copy"
+		mdir -b -i "$esp" ::/loader/entries >"$T/entries"; }; then
+		problem="could not read the ESP of the copy"
+		return
+	fi
 	# The glob must pick out exactly the older kernel's entry, or the check
 	# would prove nothing.
-	if [ -z "$problem" ]; then
-		matched=()
-		while read -r e; do
-			e=${e##*/}
-			# shellcheck disable=SC2053 # $glob is a glob on purpose
-			[[ ${e%.conf} == $glob ]] && matched+=("${e%.conf}")
-		done <"$T/entries"
-		if [ ${#matched[@]} != 1 ] || [[ ${matched[0]} != *"-$older" ]]; then
-			problem="glob '$glob' matches '${matched[*]}', want only the entry of $older"
-		fi
+	while read -r e; do
+		e=${e##*/}
+		# shellcheck disable=SC2053 # $glob is a glob on purpose
+		[[ ${e%.conf} == $glob ]] && matched+=("${e%.conf}")
+	done <"$T/entries"
+	if [ ${#matched[@]} != 1 ] || [[ ${matched[0]} != *"-$older" ]]; then
+		problem="glob '$glob' matches '${matched[*]}', want only the entry of $older"
+		return
 	fi
-	if [ -z "$problem" ]; then
-		{ grep -v '^[[:space:]]*default[[:space:]]' "$T/loader.conf"; echo "default $glob"; } >"$T/loader.conf.new" &&
-			mcopy -o -i "$esp" "$T/loader.conf.new" ::/loader/loader.conf || problem="mcopy of loader.conf failed"
-	fi
+	{ grep -v '^[[:space:]]*default[[:space:]]' "$T/loader.conf"; echo "default $glob"; } >"$T/loader.conf.new" &&
+		mcopy -o -i "$esp" "$T/loader.conf.new" ::/loader/loader.conf || problem="mcopy of loader.conf failed"
+}
+
+if ! os_skipped os-fw-q35; then
+	disk=$OS_IMG/disk.img
+	want=$newest
+	glob_copy
 	if [ -n "$problem" ]; then
-		tap_not_ok "$name" "$problem" "$T"
+		tap_not_ok os-fw-default-glob "$problem" "$T"
 		status=1
 	else
-		fw_boot "$name" -M pc \
-			-drive "$(image_drive d0 "$T/glob.img")" -device virtio-blk-pci,drive=d0
-		os_judge "$name" "$log" "$older" "$FW_LINE" \
-			"loader.conf: default '$(printf '%s' "$glob" | sed 's/[][\\.*^$]/\\&/g')'" \
-			"booting entry '.*-$older' .* from vda" || status=1
+		disk=$T/glob.img
+		want=$older
+	fi
+	fw_boot os-fw-q35 -M q35 \
+		-drive "$(image_drive d0 "$disk")" -device virtio-blk-pci,drive=d0,disable-legacy=on
+	os_judge os-fw-q35 "$log" "$want" "$FW_LINE" 'disk vda: virtio-pci .* (modern)' \
+		"booting entry '.*-$want' .* from vda" || status=1
+	if [ -z "$problem" ]; then
+		os_judge os-fw-default-glob "$log" "$older" \
+			"loader.conf: default '$(printf '%s' "$glob" | sed 's/[][\\.*^$]/\\&/g')'" || status=1
 	fi
 	rm -f "$T/glob.img"
 fi
