@@ -296,8 +296,8 @@ swtpm_stop() {
 # BOOTX64.EFI (signed pvhboot) boots its default, the unsigned UKI: refused;
 # the firmware goes on to its shell, whose startup.nsh runs pvhboot.efi for
 # the tampered UKI, the bare ELF entry, and last the signed UKI.
-SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
-SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_CODE=$SNAKEOIL_CODE
+SB_VARS=$SNAKEOIL_VARS
 SB_KEY=$BOOT_BUILD/snakeoil.key
 SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SB_EXTRA="" # more QEMU arguments for sb_boot (the TPM case)
@@ -342,11 +342,7 @@ else
 		rm -f "$l" "$l.rc"
 		(
 			# shellcheck disable=SC2086 # SB_EXTRA is a list of arguments
-			qemu_run "$name-$1" 600 "$l" -- -M q35,smm=on \
-				-global driver=cfi.pflash01,property=secure,value=on \
-				-drive if=pflash,format=raw,unit=0,readonly=on,file="$SB_CODE" \
-				-drive if=pflash,format=raw,unit=1,file="$T/sb.vars.fd" \
-				-drive if=virtio,format=raw,file="$esp" $SB_EXTRA
+			snakeoil_run "$name-$1" 600 "$l" "$T/sb.vars.fd" "$esp" $SB_EXTRA
 			echo "$QEMU_RC" >"$l.rc"
 		) &
 		local runner=$!

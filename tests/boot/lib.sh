@@ -58,6 +58,37 @@ qemu_run() {
 	return 0
 }
 
+# ovmf_run NAME CODE VARS TIMEOUT_S ESP QEMU_ARGS...: OVMF (CODE read-only,
+# a per-run copy of VARS) with the FAT image ESP as a virtio disk; log in
+# $BOOT_LOG_DIR/NAME.log.
+ovmf_run() {
+	local name=$1 code=$2 vars=$3 timeout_s=$4 esp=$5
+	shift 5
+	cp "$vars" "$BOOT_TMP/$name.vars.fd"
+	qemu_run "$name" "$timeout_s" "$BOOT_LOG_DIR/$name.log" -- "$@" \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
+		-drive if=pflash,format=raw,unit=1,file="$BOOT_TMP/$name.vars.fd" \
+		-drive if=virtio,format=raw,file="$esp"
+	rm -f "$BOOT_TMP/$name.vars.fd"
+}
+
+# Debian's snakeoil OVMF enforces Secure Boot with the test key of
+# /usr/share/ovmf/PkKek-1-snakeoil.* (PK, KEK, db); it runs only on q35
+# with SMM and the secure pflash.
+SNAKEOIL_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+SNAKEOIL_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+# snakeoil_run NAME TIMEOUT_S LOG VARS ESP [QEMU_ARGS...]: one boot of the
+# FAT image ESP (a virtio disk) under it; VARS is used as given (written).
+snakeoil_run() {
+	local name=$1 timeout_s=$2 log=$3 vars=$4 esp=$5
+	shift 5
+	qemu_run "$name" "$timeout_s" "$log" -- -M q35,smm=on \
+		-global driver=cfi.pflash01,property=secure,value=on \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$SNAKEOIL_CODE" \
+		-drive if=pflash,format=raw,unit=1,file="$vars" \
+		-drive if=virtio,format=raw,file="$esp" "$@"
+}
+
 # boot_rc_meaning RC: a few words for QEMU's exit status.
 boot_rc_meaning() {
 	case $1 in

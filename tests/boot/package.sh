@@ -370,8 +370,8 @@ fi
 # enforces it with the key above): the signed pvhboot.efi on the removable
 # path lists the type 2 entry and the firmware verifies and starts it. Only
 # the relocatable 6.12 kernel boots there (ACPI NVS at 8-23 MiB).
-SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
-SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_CODE=$SNAKEOIL_CODE
+SB_VARS=$SNAKEOIL_VARS
 specs=()
 while IFS= read -r f; do specs+=("$ESP/$f=/$f"); done < <(cd "$ESP" && find . -type f | sed 's|^\./||')
 blog=$LOG/boot-secureboot.log
@@ -379,11 +379,7 @@ if ! [ -r "$SB_CODE" ]; then
 	not_ok "Secure Boot boot" "$SB_CODE missing (ovmf)"
 elif "$BOOT_ROOT/scripts/mkesp.sh" "$T/esp.img" 256 "${specs[@]}" >"$blog.mkesp" 2>&1; then
 	cp "$SB_VARS" "$T/sb-vars.fd"
-	QEMU_MEM=512 qemu_run package-secureboot 600 "$blog" -- -M q35,smm=on \
-		-global driver=cfi.pflash01,property=secure,value=on \
-		-drive if=pflash,format=raw,unit=0,readonly=on,file="$SB_CODE" \
-		-drive if=pflash,format=raw,unit=1,file="$T/sb-vars.fd" \
-		-drive if=virtio,format=raw,file="$T/esp.img"
+	QEMU_MEM=512 snakeoil_run package-secureboot 600 "$blog" "$T/sb-vars.fd" "$T/esp.img"
 	marker=$(tr -d '\r' <"$blog" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
 	# (lockdown=integrity closes /dev/port: the initramfs powers off, status 0.)
 	if { [ "$QEMU_RC" = 33 ] || [ "$QEMU_RC" = 0 ]; } && grep -aq 'Secure Boot on (SecureBoot=1 SetupMode=0)' "$blog" &&

@@ -37,8 +37,8 @@ mkdir -p "$T"
 BASE_ARGS="console=ttyS0 panic=-1"
 KERNEL612=$BOOT_ROOT/cache/kernel-6.12/vmlinux
 SHIM=/usr/lib/shim/shimx64.efi
-SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
-SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SB_CODE=$SNAKEOIL_CODE
+SB_VARS=$SNAKEOIL_VARS
 SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SB_KEY=$BOOT_BUILD/snakeoil.key
 SHIM_LOCK_GUID=605dab50-e046-4300-abb6-3dd810dd8b23
@@ -151,11 +151,7 @@ boot() {
 	cp "$3" "$T/run.vars.fd"
 	rm -f "$l" "$l.rc"
 	(
-		qemu_run "$1" 900 "$l" -- -M q35,smm=on \
-			-global driver=cfi.pflash01,property=secure,value=on \
-			-drive if=pflash,format=raw,unit=0,readonly=on,file="$SB_CODE" \
-			-drive if=pflash,format=raw,unit=1,file="$T/run.vars.fd" \
-			-drive if=virtio,format=raw,file="$esp"
+		snakeoil_run "$1" 900 "$l" "$T/run.vars.fd" "$esp"
 		echo "$QEMU_RC" >"$l.rc"
 	) &
 	runner=$!

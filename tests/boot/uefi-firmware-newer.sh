@@ -118,17 +118,6 @@ if [ -z "$kernel_problem" ]; then
 		kernel_problem="a kernel's ESP cannot be built: $(tail -n1 "$T"/k6*.mkesp.log | clip 100)"
 fi
 
-# fw_run NAME CODE VARS TIMEOUT ESP QEMU_ARGS...: OVMF with the ESP as a virtio disk.
-fw_run() {
-	local name=$1 code=$2 vars=$3 timeout_s=$4 esp=$5
-	shift 5
-	cp "$vars" "$T/$name.vars.fd"
-	qemu_run "$name" "$timeout_s" "$BOOT_LOG_DIR/$name.log" -- "$@" \
-		-drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
-		-drive if=pflash,format=raw,unit=1,file="$T/$name.vars.fd" \
-		-drive if=virtio,format=raw,file="$esp"
-	rm -f "$T/$name.vars.fd"
-}
 
 # memattr_problem LOG EXPECT: why pvhboot's line on the hand-off pages is not
 # what EXPECT (found, absent, any) wants, or nothing. Sets MEMATTR to a short
@@ -164,7 +153,7 @@ guest_case() {
 	local name=$1 expect=$2 code=$3 vars=$4 log problem
 	shift 4
 	log=$BOOT_LOG_DIR/$name.log
-	fw_run "$name" "$code" "$vars" 240 "$T/guest.img" "$@"
+	ovmf_run "$name" "$code" "$vars" 240 "$T/guest.img" "$@"
 	save_memmap "$log" "$BOOT_LOG_DIR/$name.memmap"
 	problem=$(boot_problem "$log")
 	[ -n "$problem" ] || problem=$(memattr_problem "$log" "$expect")
@@ -189,7 +178,7 @@ kernel_case() {
 		status=1
 		return
 	fi
-	fw_run "$name" "$code" "$vars" 360 "$T/$esp.img" "$@"
+	ovmf_run "$name" "$code" "$vars" 360 "$T/$esp.img" "$@"
 	line=$(tr -d '\r' <"$log" | grep -a -m1 '^PVHBOOT-USERSPACE: ')
 	moved=$(tr -d '\r' <"$log" | grep -a -m1 'pvhboot:   relocated by ' | sed 's/^pvhboot:   //')
 	if grep -aq 'Kernel panic' "$log"; then

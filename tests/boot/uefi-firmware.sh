@@ -30,16 +30,6 @@ guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.crc32.0=$BO
 KERNEL61=$BOOT_ROOT/cache/kernel/vmlinux
 status=0
 
-# fw_run NAME CODE VARS TIMEOUT ESP QEMU_ARGS...: OVMF with the ESP as a virtio disk.
-fw_run() {
-	local name=$1 code=$2 vars=$3 timeout_s=$4 esp=$5
-	shift 5
-	cp "$vars" "$T/$name.vars.fd"
-	qemu_run "$name" "$timeout_s" "$BOOT_LOG_DIR/$name.log" -- "$@" \
-		-drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
-		-drive if=pflash,format=raw,unit=1,file="$T/$name.vars.fd" \
-		-drive if=virtio,format=raw,file="$esp"
-}
 
 # The dump's descriptors, as tests/unit/data/ovmf-*.memmap holds them.
 save_memmap() { # LOG OUT
@@ -60,7 +50,7 @@ while read -r name code vars machine; do
 		status=1
 		continue
 	}
-	fw_run "uefi-fw-$name" "$D/$code" "$D/$vars" 180 "$esp" -M "$machine"
+	ovmf_run "uefi-fw-$name" "$D/$code" "$D/$vars" 180 "$esp" -M "$machine"
 	log=$BOOT_LOG_DIR/uefi-fw-$name.log
 	save_memmap "$log" "$BOOT_LOG_DIR/uefi-fw-$name.memmap"
 	boot_expect_pass "uefi-fw-$name" "$log" || status=1
@@ -82,7 +72,7 @@ else
 	smm_esp=$T/smm.img
 	"$BOOT_ROOT/scripts/mkesp.sh" "$smm_esp" 128 "$EFI=/pvhboot.efi" "$T/smm.nsh=/startup.nsh" \
 		"$KERNEL61=/vmlinux" "$BOOT_GUEST=/guest.elf" "$BOOT_MOD1=/one.img" "$BOOT_MOD2=/two.img"
-	fw_run "$name" "$D/OVMF_CODE_4M.secboot.fd" "$D/OVMF_VARS_4M.fd" 240 "$smm_esp" \
+	ovmf_run "$name" "$D/OVMF_CODE_4M.secboot.fd" "$D/OVMF_VARS_4M.fd" 240 "$smm_esp" \
 		-M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
 	log=$BOOT_LOG_DIR/$name.log
 	save_memmap "$log" "$BOOT_LOG_DIR/$name.memmap"
@@ -106,7 +96,7 @@ if [ ! -f "$D/OVMF_CODE.secboot.fd" ]; then
 	tap_not_ok "$name" "$D/OVMF_CODE.secboot.fd missing (package ovmf)" ""
 	status=1
 else
-	fw_run "$name" "$D/OVMF_CODE.secboot.fd" "$D/OVMF_VARS.fd" 240 "$esp" \
+	ovmf_run "$name" "$D/OVMF_CODE.secboot.fd" "$D/OVMF_VARS.fd" 240 "$esp" \
 		-M q35,smm=on -global ICH9-LPC.disable_s3=1 -global driver=cfi.pflash01,property=secure,value=on
 	log=$BOOT_LOG_DIR/$name.log
 	save_memmap "$log" "$BOOT_LOG_DIR/$name.memmap"
@@ -123,7 +113,7 @@ wd_esp=$T/watchdog.img
 	"$T/wd-loader.conf=/loader/loader.conf" "$T/wd-a.conf=/loader/entries/a-1.conf" \
 	"$T/wd-b.conf=/loader/entries/b-2.conf" \
 	"$BOOT_GUEST=/guest.elf" "$BOOT_MOD1=/one.img" "$BOOT_MOD2=/two.img"
-fw_run uefi-watchdog "$D/OVMF_CODE.fd" "$D/OVMF_VARS.fd" 300 "$wd_esp" -M pc \
+ovmf_run uefi-watchdog "$D/OVMF_CODE.fd" "$D/OVMF_VARS.fd" 300 "$wd_esp" -M pc \
 	-icount shift=10,sleep=off
 log=$BOOT_LOG_DIR/uefi-watchdog.log
 if ! grep -aq 'boots in 400 s' "$log"; then
