@@ -12,6 +12,7 @@ PKGS="$PKGS mmdebstrap e2fsprogs gdisk dosfstools grub-efi-amd64-bin systemd-boo
 PKGS="$PKGS liblzma-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev bzip2" # pvh-extract's decompressors; bzip2 for its tests
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian shellcheck efibootmgr" # make deb, its lintian and shellcheck tests; pvhboot-install registers boot entries
 PKGS="$PKGS sbsigntool swtpm swtpm-tools openssl xxd" # Secure Boot and measured-boot tests (tests/boot/efiimg.sh)
+PKGS="$PKGS fdisk" # sfdisk: the MBR disk of scripts/mkdebian-variant.sh (make check-os-variant)
 
 missing=""
 for p in $PKGS; do
