@@ -6,8 +6,9 @@
 # /etc/default/grub, as Debian's installer writes it, and a
 # /etc/default/grub.d/*.cfg that adds to it, as cloud images have), pvhboot
 # installed before any kernel, then Debian's cloud kernel (cache/kernel-cloud,
-# scripts/fetch-kernel-variant.sh cloud). The tree is `make install`'s,
-# under a scratch root (PVHBOOT_ROOT). Run by tests/boot/run.sh (make check).
+# scripts/fetch-kernel-variant.sh cloud); and a /boot that is the ESP. The
+# trees are `make install`'s under scratch roots (PVHBOOT_ROOT). Run by
+# tests/boot/run.sh (make check).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -81,5 +82,35 @@ if [ $rc = 0 ] && ! [ -e "$E" ] && ! [ -e "$ESP/$TOKEN/$V" ] && ! [ -e "$R/boot/
 	ok "postrm.d hook: entry, ESP files and ELF gone from /efi and /boot/pvhboot"
 else
 	not_ok "postrm.d hook" "status $rc or files left" "$LOG/postrm.log"
+fi
+
+# /boot is the ESP (vfat at /boot, as systemd-boot setups have it): found
+# there, and the entry's files beside the kernel on the same filesystem.
+R=$T/root-boot-esp
+if ! make --no-print-directory install PREFIX=/usr DESTDIR="$R" >"$LOG/make-install2.log" 2>&1; then
+	not_ok "make install" "failed" "$LOG/make-install2.log"
+	exit 1
+fi
+mkdir -p "$R/boot"
+printf 'PARTUUID=1a2b3c4d-02 / ext4 errors=remount-ro 0 1\nUUID=ABCD-1234 /boot vfat umask=0077 0 1\n' >"$R/etc/fstab"
+cp /etc/os-release "$R/etc/os-release"
+printf '0123456789abcdef0123456789abcdef\n' >"$R/etc/machine-id"
+export PVHBOOT_ROOT=$R
+cp cache/kernel-cloud/vmlinuz "$R/boot/vmlinuz-$V"
+printf 'initrd of %s\n' "$V" >"$R/boot/initrd.img-$V"
+E=$R/boot/loader/entries/$TOKEN-$V.conf
+if pvhboot-install --no-variables --removable install >"$LOG/install-boot.log" 2>&1 &&
+	[ -f "$R/boot/EFI/BOOT/BOOTX64.EFI" ] && [ -f "$E" ] && [ -f "$R/boot/$TOKEN/$V/vmlinux" ] &&
+	grep -qxF "options    root=PARTUUID=1a2b3c4d-02 ro" "$E" && [ -f "$R/boot/pvhboot/vmlinux-$V.gz" ]; then
+	ok "/boot on the ESP: found there, entry and ELF beside the kernel"
+else
+	not_ok "/boot on the ESP" "no ESP at /boot or files missing" "$LOG/install-boot.log"
+fi
+rm -f "$R/boot/vmlinuz-$V" "$R/boot/initrd.img-$V"
+"$R/etc/kernel/postrm.d/zz-pvhboot" "$V" "/boot/vmlinuz-$V" >"$LOG/postrm-boot.log" 2>&1
+if ! [ -e "$E" ] && ! [ -e "$R/boot/$TOKEN" ] && [ -f "$R/boot/EFI/pvhboot/pvhboot.efi" ]; then
+	ok "/boot on the ESP: removal takes the entry and its files, pvhboot.efi stays"
+else
+	not_ok "/boot on the ESP: removal" "files left" "$LOG/postrm-boot.log"
 fi
 [ "$fails" = 0 ]
