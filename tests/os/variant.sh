@@ -135,7 +135,7 @@ if ! skipped var-fw-microvm; then
 	# shellcheck disable=SC2046
 	os_boot var-fw-microvm 900 "$log" "$LOGIN" -- -M microvm -kernel "$FW" -append tsc_early_khz=2096000 \
 		$(blk virtio-blk-device "$OS_IMG/disk.img")
-	var_judge var-fw-microvm "$log" "$newest" 'mbr' 'FAT16' 'pvhboot: kernel ' || status=1
+	var_judge var-fw-microvm "$log" "$newest" 'disk vda: MBR' 'ESP FAT16' 'pvhboot: kernel ' || status=1
 fi
 if ! skipped var-fw-pc; then
 	log=$BOOT_LOG_DIR/var-fw-pc.log
