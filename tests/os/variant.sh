@@ -15,7 +15,9 @@
 #                      GRUB EFI and BIOS (MBR gap) installed, update-grub (cached)
 #   var-grub-bios      SeaBIOS -> grub-pc on the MBR -> the pvhboot entry
 #   var-grub-efi       OVMF -> GRUB (as BOOTX64.EFI) -> the pvhboot entry
-#   var-kernel-remove  apt-get remove of the newest kernel: its entries go
+#   var-kernel-remove  pvhboot-install install on the running system finds
+#                      /efi itself; apt-get remove of the newest kernel: its
+#                      entries go
 #   var-kernel-removed-boot  the firmware (-M pc) then starts the older kernel
 # Each boot must show systemd's root mounted read-write, the ESP mounted
 # (vfat) at /efi, and the kernel the path should start. OS_SKIP="var-..."
@@ -199,6 +201,7 @@ if [ -s "$g/disk.img" ]; then
 			esp=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-KERNELS: esp=//p' | tail -n1)
 			grub=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-KERNELS: \(grub-removed=.*\)/\1/p' | tail -n1)
 			elf=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-KERNELS: elf=//p' | tail -n1)
+			reinstall=$(tr -d '\r' <"$log" | sed -n 's/.*PVHBOOT-KERNELS: \(reinstall=.*\)/\1/p' | tail -n1)
 			case "$esp|$elf" in
 			*"$newest"*) problem="$newest still listed" ;;
 			*"$older"*"|"*"$older"*) problem= ;;
@@ -209,8 +212,13 @@ if [ -s "$g/disk.img" ]; then
 			grub-removed=0\ *) ;;
 			*) problem=${problem:-"grub.cfg still lists $newest"} ;;
 			esac
+			# pvhboot-install install on the running system found /efi itself.
+			case $reinstall in
+			"reinstall=0 esp-found=/efi") ;;
+			*) problem=${problem:-"pvhboot-install install on the running system: $reinstall"} ;;
+			esac
 			if [ -z "$problem" ]; then
-				tap_ok var-kernel-remove "ESP: $esp; $grub"
+				tap_ok var-kernel-remove "ESP: $esp; $grub; $reinstall"
 			else
 				tap_not_ok var-kernel-remove "$problem: ESP: $esp; ELF: $elf; $grub" "$log"
 				status=1
