@@ -153,9 +153,13 @@ if ! skipped var-fw-q35; then
 	var_judge var-fw-q35 "$log" "$newest" 'pvhboot: kernel ' || status=1
 fi
 
-# GRUB installed from the running system (cached next to the image).
+# GRUB installed from the running system (cached next to the image);
+# OS_SKIP=var-firstboot leaves out what needs it (GRUB, the removal).
 g=$OS_IMG/grub
 log=$BOOT_LOG_DIR/var-firstboot.log
+if skipped var-firstboot; then
+	exit $status
+fi
 if ! { [ -s "$g/disk.img" ] && [ -s "$g/vars.fd" ]; }; then
 	rm -rf "$g.new" && mkdir -p "$g.new"
 	cp --sparse=always "$OS_IMG/disk.img" "$g.new/disk.img"
