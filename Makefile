@@ -116,6 +116,7 @@ help:
 	@echo '                   firmware boot entry), GRUB EFI, GRUB BIOS, firmware mode (tests/os/firmware.sh), signed'
 	@echo '                   UKIs of the hooks under Secure Boot (tests/os/secureboot.sh; OS_SECUREBOOT=0 leaves it out)'
 	@echo '  make debian-image  build (or find cached) that image: cache/image-*/disk.img, layout.env'
+	@echo '  make check-os-variant  the same paths on an image laid out otherwise (MBR, ESP at /efi, cloud kernels)'
 	@echo '  make bench       time-to-userspace of pvhboot vs QEMU/OVMF/GRUB boots, loader vs copy floor (BENCH_ARGS="--runs N")'
 	@echo '  make kernel      fetch and extract Debian 12'"'"'s vmlinux into cache/'
 	@echo '  make xen         fetch Debian 12'"'"'s Xen 4.17 hypervisor into cache/xen/'
@@ -418,6 +419,18 @@ check-os: deps all
 	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)rc=0; tests/os/debian.sh || rc=1; tests/os/firmware.sh || rc=1; \
 	[ "$${OS_SECUREBOOT:-1}" = 0 ] || tests/os/secureboot.sh || rc=1; exit $$rc
+
+# make check-os-variant: the image of scripts/mkdebian-variant.sh, laid out
+# unlike the main one (MBR, FAT16 ESP at /efi, fstab by PARTUUID and LABEL,
+# no /etc/kernel/cmdline, pvhboot before any kernel, cloud kernels), booted
+# by tests/os/variant.sh through OVMF, firmware mode (microvm, pc, q35), GRUB
+# BIOS and EFI, and after a kernel removal. Separate from check-os: about
+# 4 min to build the image, then ten boots under TCG: 11 min in all at a
+# load of 1-2, 40 at a load of 10 (OS_SKIP=... leaves boots out).
+.PHONY: check-os-variant
+check-os-variant: deps all
+	$(Q)$(MAKE) --no-print-directory deb
+	$(Q)tests/os/variant.sh
 
 # (build/deb holds the package tree, whose /etc/*.d directories are no dependency files.)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

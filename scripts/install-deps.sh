@@ -14,6 +14,7 @@ PKGS="$PKGS debhelper dpkg-dev fakeroot lintian shellcheck efibootmgr" # make de
 PKGS="$PKGS sbsigntool swtpm swtpm-tools openssl xxd" # Secure Boot and measured-boot tests (tests/boot/efiimg.sh)
 PKGS="$PKGS debian-archive-keyring" # scripts/fetch-ovmf.sh checks newer suites' signatures (tests/boot/uefi-firmware-newer.sh)
 PKGS="$PKGS shim-unsigned python3" # pvhboot.efi started by shim under Secure Boot, MokList written into OVMF's variables (tests/boot/shim.sh)
+PKGS="$PKGS fdisk" # sfdisk: the MBR disk of scripts/mkdebian-variant.sh (make check-os-variant)
 
 missing=""
 for p in $PKGS; do
