@@ -122,6 +122,17 @@ if [ -f "$R/boot/pvhboot/vmlinux-$V1.gz" ] && [ -f "$R/boot/pvhboot/pvhboot.elf"
 else
 	not_ok "postinst" "nothing in /boot/pvhboot" "$LOG/dpkg.log"
 fi
+# The first configuration finds the ESP (its fstab line: not the running
+# system) and installs, as systemd-boot's package runs bootctl install:
+# pvhboot.efi, the free fallback path, the kernel's entry.
+if cmp -s "$R/boot/efi/EFI/pvhboot/pvhboot.efi" "$R/usr/lib/pvhboot/pvhboot.efi" &&
+	cmp -s "$R/boot/efi/EFI/BOOT/BOOTX64.EFI" "$R/usr/lib/pvhboot/pvhboot.efi" &&
+	[ -f "$R/boot/efi/loader/entries/debian-$V1.conf" ] &&
+	grep -q 'not the running system, EFI variables left alone' "$LOG/dpkg.log"; then
+	ok "postinst: first configuration installs on the ESP it finds (fallback path, entry, no variables)"
+else
+	not_ok "postinst: first configuration installs on the ESP" "pvhboot.efi, BOOTX64.EFI or the entry missing" "$LOG/dpkg.log"
+fi
 export PVHBOOT_ROOT=$R
 PVHBOOT_LIBDIR=$R/usr/lib/pvhboot
 ESP=$R/boot/efi
