@@ -18,6 +18,12 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+/* n bytes to one port in one instruction (a VMM may take them in one exit). */
+static inline void outsb(uint16_t port, const void *src, size_t n)
+{
+	__asm__ volatile("rep outsb" : "+S"(src), "+c"(n) : "d"(port) : "memory");
+}
+
 static inline void outl(uint16_t port, uint32_t v)
 {
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));

@@ -5,6 +5,9 @@
  * (Xen forwards a domain's writes to 0xe9 to its console as "(dN) ..." but
  * does not answer reads). A front end may add one more sink (Xen's
  * console_io hypercall) that then takes the place of port 0xe9.
+ * Every port access is a trap to the VMM when virtualised: the UART's FIFO
+ * is filled up to its depth per "transmitter empty" seen (as Linux's 8250
+ * driver does), and port 0xe9 gets each write as one string instruction.
  * Callers: every 32-bit front end and the conformance guest.
  */
 #include "loader/console.h"
@@ -15,7 +18,7 @@
 #define COM1 0x3f8
 #define UART_THR 0 /* transmit holding (DLAB=0) / divisor low (DLAB=1) */
 #define UART_IER 1 /* interrupt enable / divisor high */
-#define UART_FCR 2
+#define UART_FCR 2 /* FIFO control (write) / interrupt identification (read) */
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
@@ -25,6 +28,8 @@
 #define DEBUGCON_PORT 0xe9
 
 static bool serial_present;
+static unsigned serial_fifo_depth; /* bytes that may follow one THRE: 16 (16550A) or 1 */
+static unsigned serial_tx_room;    /* of them, not yet written */
 static bool debugcon_present;
 static console_sink_fn extra_sink;
 
@@ -40,6 +45,8 @@ void console_init(void)
 		outb(COM1 + UART_LCR, 0x03); /* 8N1, DLAB off */
 		outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared */
 		outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+		/* IIR bits 7:6 both set: the FIFO is there and on. */
+		serial_fifo_depth = (inb(COM1 + UART_FCR) & 0xc0) == 0xc0 ? 16 : 1;
 	}
 	debugcon_present = inb(DEBUGCON_PORT) == DEBUGCON_PORT;
 	if (!debugcon_present) {
@@ -55,11 +62,16 @@ void console_set_sink(console_sink_fn fn)
 
 static void serial_putc(char c)
 {
-	/* Bounded wait: a UART that never drains must not hang the boot. */
-	for (unsigned spin = 0; spin < 100000; spin++)
-		if (inb(COM1 + UART_LSR) & UART_LSR_THRE)
-			break;
+	if (serial_tx_room == 0) {
+		/* Bounded wait: a UART that never drains must not hang the boot. */
+		for (unsigned spin = 0; spin < 100000; spin++)
+			if (inb(COM1 + UART_LSR) & UART_LSR_THRE)
+				break;
+		/* THRE with the FIFO on: the whole FIFO is empty. */
+		serial_tx_room = serial_fifo_depth;
+	}
 	outb(COM1 + UART_THR, (uint8_t)c);
+	serial_tx_room--;
 }
 
 void console_write(const char *s, size_t n)
@@ -67,15 +79,13 @@ void console_write(const char *s, size_t n)
 	/* A sink that fails (Xen refuses console_io to most domains) is dropped for good. */
 	if (extra_sink && extra_sink(s, n) != 0)
 		extra_sink = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (serial_present) {
-			if (s[i] == '\n')
-				serial_putc('\r');
-			serial_putc(s[i]);
-		}
-		if (debugcon_present && !extra_sink)
-			outb(DEBUGCON_PORT, (uint8_t)s[i]);
+	for (size_t i = 0; serial_present && i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
 	}
+	if (debugcon_present && !extra_sink)
+		outsb(DEBUGCON_PORT, s, n);
 }
 
 void console_puts(const char *s)
