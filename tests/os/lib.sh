@@ -127,8 +127,10 @@ os_grub_debian_default() {
 
 # os_judge NAME LOG KERNEL [PATTERN...]: the login prompt reached, the
 # marker says root=rw and the expected kernel, and each PATTERN is in LOG.
+# OS_MARKER_WANT="key=value ...": more words the marker must hold (an image
+# laid out otherwise: efi=vfat, its ESP mounted).
 os_judge() {
-	local name=$1 log=$2 kernel=$3 marker p
+	local name=$1 log=$2 kernel=$3 marker p w
 	shift 3
 	if [ "$OS_RC" != 0 ]; then
 		tap_not_ok "$name" "no login prompt: $(boot_rc_meaning "$OS_RC")" "$log"
@@ -152,13 +154,22 @@ os_judge() {
 		return 1
 		;;
 	esac
+	for w in ${OS_MARKER_WANT:-}; do
+		case $marker in
+		*"$w "*) ;;
+		*)
+			tap_not_ok "$name" "want '$w': $marker" "$log"
+			return 1
+			;;
+		esac
+	done
 	for p in "$@"; do
 		if ! tr -d '\r' <"$log" | grep -aq -- "$p"; then
 			tap_not_ok "$name" "no '$p' on the console" "$log"
 			return 1
 		fi
 	done
-	tap_ok "$name" "login prompt in $(printf '%.0f' "$OS_SECONDS") s, root rw, $kernel"
+	tap_ok "$name" "login prompt in $(printf '%.0f' "$OS_SECONDS") s, root rw${OS_MARKER_WANT:+, $OS_MARKER_WANT}, $kernel"
 }
 
 # OS_SKIP="os-uefi-removable os-grub-efi os-grub-bios" leaves those boots
