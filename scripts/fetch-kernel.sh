@@ -8,16 +8,31 @@
 #   cache/kernel/config    the kernel's build configuration (boot/config-*)
 #   cache/kernel/modules/  the Xen dom0 drivers Debian builds as modules
 #                          (xen-evtchn, xen-privcmd, xenfs, xen-gntdev,
-#                          xen-gntalloc: scripts/mkdom0-initramfs.sh)
+#                          xen-gntalloc: scripts/mkdom0-initramfs.sh), and
+#                          for a dom0 that serves a disk to its guest
+#                          (mkdom0-initramfs.sh -d): the block backend
+#                          xen-blkback and the virtio-blk-pci driver of the
+#                          disk QEMU gives dom0 (virtio_pci, virtio_blk),
+#                          all modules in Debian's 6.1 with their
+#                          dependencies (virtio, virtio_ring,
+#                          virtio_pci_modern_dev, virtio_pci_legacy_dev)
+#   cache/kernel/modules/disk-order
+#                          those modules' file names (no .ko), one a line,
+#                          in an order insmod can load them: each after the
+#                          modules its .modinfo "depends=" names
 # All of them come from one package, so the modules match the vmlinux.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/cache/kernel"
 xen_modules="xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc"
+# What dom0 needs to serve a disk; their dependencies are found below.
+disk_modules="xen-blkback virtio_pci virtio_blk"
+# A cache filled before the disk modules were kept lacks disk-order: refilled.
 cache_complete() {
 	[ -s "$out/vmlinux" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/config" ] || return 1
-	for m in $xen_modules; do
+	[ -s "$out/modules/disk-order" ] || return 1
+	for m in $xen_modules $(cat "$out/modules/disk-order"); do
 		[ -s "$out/modules/$m.ko" ] || return 1
 	done
 }
@@ -49,6 +64,43 @@ for m in $xen_modules; do
 	[ -n "$ko" ] || { echo "fetch-kernel: no $m.ko in $(basename "$deb")" >&2; exit 1; }
 	cp "$ko" "$work/modules/"
 done
+
+# find_ko NAME: the module's file under the package's tree; a module's name
+# has "_" where its file name may have "-" (xen_blkback, xen-blkback.ko).
+find_ko() {
+	find "$work"/root/lib/modules/*/kernel -name "$(echo "$1" | sed 's/[-_]/[-_]/g').ko" | head -n1
+}
+# The package has no modules.dep (depmod makes it on installation): each
+# module's own "depends=" in its .modinfo section. Loaded before a module:
+# every module it depends on; a module whose dependencies are not all in
+# the order yet goes back on the list after them.
+order=
+todo=$disk_modules
+while [ -n "$todo" ]; do
+	# shellcheck disable=SC2086 # one word per module
+	set -- $todo
+	m=$1
+	shift
+	todo=$*
+	key=$(echo "$m" | tr - _)
+	case " $order " in *" $key "*) continue ;; esac
+	ko=$(find_ko "$m")
+	[ -n "$ko" ] || { echo "fetch-kernel: no $m.ko in $(basename "$deb") (built in?)" >&2; exit 1; }
+	deps=$(objcopy -O binary --only-section=.modinfo "$ko" /dev/stdout | tr '\0' '\n' |
+		sed -n 's/^depends=//p' | tr , ' ' | tr - _)
+	missing=
+	for d in $deps; do
+		case " $order " in *" $d "*) ;; *) missing="$missing $d" ;; esac
+	done
+	if [ -n "$missing" ]; then
+		todo="$missing $m $todo"
+		continue
+	fi
+	order="$order $key"
+	cp "$ko" "$work/modules/"
+	basename "$ko" .ko >>"$work/modules/disk-order"
+done
+echo "fetch-kernel: disk modules in load order: $(tr '\n' ' ' <"$work/modules/disk-order")"
 rm -rf "$out/modules"
 mv "$work/vmlinuz" "$work/vmlinux" "$work/version" "$work/config" "$work/modules" "$out/"
 echo "fetch-kernel: cached $out/vmlinux ($(stat -c %s "$out/vmlinux") bytes, $(cat "$out/version"))"
