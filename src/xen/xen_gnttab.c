@@ -58,8 +58,7 @@ void xen_gnttab_grant(grant_ref_t ref, domid_t dom, uint64_t frame, bool readonl
 
 int xen_gnttab_end(grant_ref_t ref)
 {
-	volatile uint16_t *flags = &gnttab_frame[ref].flags;
-	uint16_t old = *flags;
+	uint16_t old = ((volatile grant_entry_v1_t *)gnttab_frame)[ref].flags;
 
 	/* Clear the entry only while Xen marks it unmapped (grant_table.h's recipe). */
 	for (;;) {
@@ -67,7 +66,7 @@ int xen_gnttab_end(grant_ref_t ref)
 			return -1;
 		uint16_t seen;
 		__asm__ volatile("lock; cmpxchgw %2, %1"
-				 : "=a"(seen), "+m"(*flags)
+				 : "=a"(seen), "+m"(gnttab_frame[ref].flags)
 				 : "r"((uint16_t)0), "0"(old)
 				 : "memory");
 		if (seen == old)

@@ -417,6 +417,7 @@ void disk_boot(struct bootreq *req, const struct loader_options *options)
 	loader_fail(opts, n ? "firmware mode: no bootable disk (no ESP with /loader/entries/*.conf)"
 			      " and no modules: give a disk with an ESP, or the PVH kernel as the "
 			      "module (QEMU: -initrd)" :
-			      "firmware mode: no virtio block device found and no modules: give a "
+			      "firmware mode: no block device found (virtio-blk, or a Xen vbd) and no "
+			      "modules: give a "
 			      "disk, or the PVH kernel as the module (QEMU: -initrd)");
 }
