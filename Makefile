@@ -228,6 +228,7 @@ $(B)/pvhboot.efi: $(B)/pvhboot-efi.so
 	$(call msg,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .sbat \
 	  -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)scripts/check-image.sh $@ efi
 
 # --- host tools --------------------------------------------------------------------
 $(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))
