@@ -35,7 +35,8 @@ XEN_LINK    := $(B)/include/xen
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CORE_WARN := -Wconversion
-COMMON    := -std=gnu11 -g -Isrc -isystem $(B)/include -MMD -MP
+# The Xen public headers give their newest ABI only when asked (xen-compat.h).
+COMMON    := -std=gnu11 -g -Isrc -isystem $(B)/include -MMD -MP -D__XEN_INTERFACE_VERSION__=0x00040e00
 
 FREE32_CFLAGS := $(COMMON) $(WARN) -m32 -march=i686 -O2 -ffreestanding -nostdinc \
 	-isystem $(GCC_INC) -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
@@ -69,7 +70,9 @@ CORE_SRCS   := $(sort $(wildcard src/lib/*.c src/elf/*.c src/pvh/*.c))
 CORE_SRCS   += $(sort $(wildcard src/fs/*.c))
 # Loader files that are pure functions over buffers: also built hosted, so the
 # unit tests and fuzzers reach them.
-LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c src/loader/config/*.c))
+# src/xenbus: the xenstore and blkif wire rules, pure, under the Xen drivers of src/xen.
+LOADER_PURE := $(sort $(wildcard src/loader/common/*.c src/loader/multiboot/*.c src/loader/config/*.c \
+	src/xenbus/*.c))
 # src/xen/*.c: Xen-guest helpers, freestanding i386 only (not core, not hosted).
 # src/hw/*.c: the hardware primitives (port I/O, PCI, virtio), the only files
 # that touch devices; freestanding i386 only, they include nothing of src/loader/.
@@ -225,6 +228,7 @@ $(B)/pvhboot.efi: $(B)/pvhboot-efi.so
 	$(call msg,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .sbat \
 	  -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)scripts/check-image.sh $@ efi
 
 # --- host tools --------------------------------------------------------------------
 $(B)/pvh-inspect: $(call host,src/tools/pvh-inspect.c $(CORE_SRCS))

@@ -1,14 +1,30 @@
 #!/bin/sh
-# check-image.sh IMAGE multiboot|pvh - post-link checks of a loader image:
+# check-image.sh IMAGE multiboot|pvh|efi - post-link checks of a loader image:
 # the PVH note is present; the multiboot headers sit where loaders look for
 # them (multiboot1: 4-aligned in the first 8 KiB of the file; multiboot2:
 # 8-aligned in the first 32 KiB), or are absent from the PVH-only image
-# (QEMU would otherwise boot it as multiboot).
+# (QEMU would otherwise boot it as multiboot). For pvhboot.efi: the .sbat
+# section shim requires is there, page-aligned in memory, starts with the
+# format's own line and ends its last line.
 set -eu
 img=$1
 kind=$2
 
 fail() { echo "check-image: $img: $*" >&2; rm -f "$img"; exit 1; }
+
+if [ "$kind" = efi ]; then
+	# objdump -h: "IDX NAME SIZE VMA LMA FILE-OFFSET ALIGN"
+	vma=$(objdump -h "$img" | awk '$2 == ".sbat" { print $4 }')
+	[ -n "$vma" ] || fail "no .sbat section: shim refuses to start it"
+	[ $((0x$vma % 4096)) -eq 0 ] || fail ".sbat at 0x$vma: not page-aligned"
+	objcopy -O binary -j .sbat "$img" "$img.sbat"
+	head -c 20 "$img.sbat" | grep -q '^sbat,1,SBAT Version,' ||
+		{ rm -f "$img.sbat"; fail ".sbat does not start with shim's 'sbat,1,SBAT Version,' line"; }
+	[ "$(tail -c 1 "$img.sbat" | od -An -tx1 | tr -d ' ')" = 0a ] ||
+		{ rm -f "$img.sbat"; fail ".sbat's last line has no newline"; }
+	rm -f "$img.sbat"
+	exit 0
+fi
 
 readelf -n "$img" | grep -q 'Xen.*0x00000004.*Unknown note type: (0x00000012)' ||
 	fail "no XEN_ELFNOTE_PHYS32_ENTRY note (check the .note.Xen section and PT_NOTE)"

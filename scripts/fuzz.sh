@@ -51,13 +51,13 @@ make --no-print-directory -s build/include/xen || exit 2
 # Same sources as the sanitizer build: the core, the loader's pure parts.
 # Every object gets coverage instrumentation (fuzzer-no-link); only the
 # final link pulls in libFuzzer's main.
-CFLAGS="-std=gnu11 -g -O1 -Isrc -isystem build/include -D_GNU_SOURCE
+CFLAGS="-std=gnu11 -g -O1 -Isrc -isystem build/include -D_GNU_SOURCE -D__XEN_INTERFACE_VERSION__=0x00040e00
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 	-fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter"
 LDFLAGS="-fsanitize=fuzzer,address,undefined"
 
 lib_srcs=$(ls src/lib/*.c src/elf/*.c src/pvh/*.c src/fs/*.c src/loader/common/*.c \
-	src/loader/multiboot/*.c src/loader/config/*.c 2>/dev/null | sort)
+	src/loader/multiboot/*.c src/loader/config/*.c src/xenbus/*.c 2>/dev/null | sort)
 
 # compile SRC: build/fuzz-obj/SRC.o, rebuilt when the source or any header
 # it includes (per the -MMD file) is newer.

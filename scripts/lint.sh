@@ -26,7 +26,7 @@ if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 	# mem*/str*); Criterion's Test() is declared as the function it defines.
 	cppcheck --enable=warning,style,performance,portability --std=c11 --quiet \
 		--inline-suppr --suppressions-list=scripts/cppcheck.supp --error-exitcode=1 \
-		--max-configs=1 -D__STDC_HOSTED__=1 -D__x86_64__ '-DTest(s,n,...)=void s##_##n(void)' \
+		--max-configs=1 -D__STDC_HOSTED__=1 -D__x86_64__ -D__XEN_INTERFACE_VERSION__=0x00040e00 '-DTest(s,n,...)=void s##_##n(void)' \
 		-Isrc -Ibuild/include --template='{file}:{line}: {severity}: {id}: {message}' \
 		src tests/unit tests/fuzz tests/guest || status=1
 fi
@@ -36,19 +36,22 @@ if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 	# The quotes around TEST_DIR stay literal on purpose: they make the
 	# macro a string literal, as the Makefile's -DTEST_DIR='"..."' does.
 	# shellcheck disable=SC2089,SC2090
-	host="-std=gnu11 -Isrc -isystem build/include -D_GNU_SOURCE -DTEST_DIR=\"$top/tests/unit\""
-	free32="-std=gnu11 -Isrc -isystem build/include -m32 -ffreestanding"
+	xenabi=-D__XEN_INTERFACE_VERSION__=0x00040e00 # as the Makefile's COMMON
+	host="-std=gnu11 -Isrc -isystem build/include $xenabi -D_GNU_SOURCE -DTEST_DIR=\"$top/tests/unit\""
+	free32="-std=gnu11 -Isrc -isystem build/include $xenabi -m32 -ffreestanding"
 	efi="-std=gnu11 -Isrc -isystem build/include -ffreestanding -isystem /usr/include/efi
 		-isystem /usr/include/efi/x86_64 -fshort-wchar -DGNU_EFI_USE_MS_ABI"
 	list=$(mktemp)
 	trap 'rm -f "$list"' EXIT
 	# One line per file: FLAGS-SET FILE.
 	for f in src/lib/*.c src/elf/*.c src/pvh/*.c src/fs/*.c src/loader/common/*.c \
-		src/loader/config/*.c src/loader/multiboot/*.c src/tools/*.c \
+		src/loader/config/*.c src/loader/multiboot/*.c src/xenbus/*.c src/tools/*.c \
 		tests/unit/*.c tests/fuzz/*.c; do
 		echo "host $f"
 	done >"$list"
-	for f in src/loader/*.c src/loader/disk/*.c src/hw/*.c tests/guest/*.c; do echo "free32 $f"; done >>"$list"
+	for f in src/loader/*.c src/loader/disk/*.c src/hw/*.c src/xen/*.c tests/guest/*.c; do
+		echo "free32 $f"
+	done >>"$list"
 	for f in src/loader/efi/*.c; do echo "efi $f"; done >>"$list"
 	# shellcheck disable=SC2090
 	export host free32 efi

@@ -13,6 +13,12 @@
 extern char __image_start[], __image_end[];
 
 static struct boot_prepared prepared;
+static int (*boot_release)(struct err *err);
+
+void boot_set_release(int (*release)(struct err *err))
+{
+	boot_release = release;
+}
 
 #ifdef PVHBOOT_BENCH
 /*
@@ -225,6 +231,8 @@ void boot_run(struct bootreq *req, const struct loader_options *opts)
 	bench_floor(bp, req);
 #endif
 
+	if (boot_release && boot_release(&err))
+		loader_fail(opts, err.msg);
 	/* From here on memory is written: only ranges the plan proved free. */
 	if (bp->rsdp_copy_addr)
 		memcpy(phys_ptr(bp->rsdp_copy_addr), req->rsdp_copy, sizeof(req->rsdp_copy));

@@ -16,6 +16,13 @@
 
 __attribute__((noreturn)) void boot_run(struct bootreq *req, const struct loader_options *opts);
 
+/*
+ * A device to let go of once the plan is made, before the loader writes
+ * anything (firmware mode's Xen vbds: their backends must be disconnected
+ * while pvhboot's pages are still its own). Its failure stops the boot.
+ */
+void boot_set_release(int (*release)(struct err *err));
+
 /* Print "pvhboot: error: MSG", then halt (or exit QEMU with exit-on-error). */
 __attribute__((noreturn)) void loader_fail(const struct loader_options *opts, const char *msg);
 

@@ -25,6 +25,9 @@ int xen_hypercall_init(const struct xen_cpuid_info *info, uint32_t *page);
 /* True once xen_hypercall_init() succeeded. */
 bool xen_hypercall_ready(void);
 
+/* The guest TSC's rate in kHz from Xen's time leaf; 0 outside Xen or when not offered. */
+uint32_t xen_tsc_khz(void);
+
 /* A hypercall with up to three arguments; Xen's return value (negative: -errno). */
 long xen_hypercall3(unsigned op, uint32_t a1, uint32_t a2, uint32_t a3);
 

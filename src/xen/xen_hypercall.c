@@ -12,6 +12,7 @@
 /* Xen writes the stubs here: one page, page-aligned, in the image the plan reserves. */
 static uint8_t xen_hypercall_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static bool xen_ready;
+static struct xen_cpuid_info xen_info;
 
 static inline void xen_wrmsr(uint32_t msr, uint64_t value)
 {
@@ -30,6 +31,7 @@ int xen_hypercall_init(const struct xen_cpuid_info *info, uint32_t *page)
 	/* Paging is off: the linked address is the physical one. */
 	xen_wrmsr(info->hypercall_msr, addr);
 	xen_ready = true;
+	xen_info = *info;
 	if (page)
 		*page = addr;
 	return 0;
@@ -53,4 +55,14 @@ long xen_hypercall3(unsigned op, uint32_t a1, uint32_t a2, uint32_t a3)
 			 : [stub] "S"(stub)
 			 : "memory", "edi");
 	return ret;
+}
+
+uint32_t xen_tsc_khz(void)
+{
+	uint32_t r[4];
+
+	if (!xen_ready || xen_info.max_leaf < xen_info.base + 3)
+		return 0;
+	xen_cpuid_hw(xen_info.base + 3, r, NULL); /* sub-leaf 0: ecx is the guest's TSC kHz */
+	return r[2];
 }

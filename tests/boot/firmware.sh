@@ -253,8 +253,8 @@ printf 'linux /kernels/guest.elf\n' >"$T/trunc.conf"
 mk_esp_disk "$T/bad.img" 34 "$T/trunc.conf=/loader/entries/trunc.conf" "$T/truncated.elf=/kernels/guest.elf"
 fw_bad fw-bad-truncated-kernel "$T/bad.img" "kernels.guest.elf: elf: "
 fw_run fw-bad-no-disk -M pc -append "pvhboot.exit-on-error"
-if [ "$QEMU_RC" = 67 ] && grep -aq "no virtio block device found" "$log"; then
-	tap_ok fw-bad-no-disk "no virtio block device found"
+if [ "$QEMU_RC" = 67 ] && grep -aq "no block device found (virtio-blk, or a Xen vbd)" "$log"; then
+	tap_ok fw-bad-no-disk "no block device found"
 else
 	tap_not_ok fw-bad-no-disk "want the no-disk message and status 67: $(boot_rc_meaning "$QEMU_RC")" "$log"
 	status=1

@@ -376,6 +376,19 @@ if pvhboot-install status >"$LOG/uki-status.log" 2>&1 &&
 else
 	not_ok "pvhboot-install status (uki)" "unexpected" "$LOG/uki-status.log"
 fi
+# A half-filled uki.conf: status names the problem, still lists the
+# kernels, and exits 2 (update refuses the same setting).
+cp "$R/etc/pvhboot/uki.conf" "$T/uki.conf.good"
+sed -i '/^SecureBootCertificate=/d' "$R/etc/pvhboot/uki.conf"
+pvhboot-install status >"$LOG/uki-status-half.log" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q '^signing: *unusable: /etc/pvhboot/uki.conf: SecureBootPrivateKey and SecureBootCertificate go together' \
+	"$LOG/uki-status-half.log" && grep -q "^kernel $V2: extracted yes" "$LOG/uki-status-half.log"; then
+	ok "pvhboot-install status: a half-filled uki.conf is reported, the rest still listed"
+else
+	not_ok "pvhboot-install status (half uki.conf)" "status $rc, or no report or no kernel line" "$LOG/uki-status-half.log"
+fi
+cp "$T/uki.conf.good" "$R/etc/pvhboot/uki.conf"
 
 # The ESP the hooks wrote, under Secure Boot (Debian's snakeoil OVMF, which
 # enforces it with the key above): the signed pvhboot.efi on the removable

@@ -9,6 +9,7 @@
 
 #include "fs/blkdev.h"
 #include "hw/virtio_blk.h"
+#include "xen/xen_blkfront.h"
 #include "lib/env.h"
 #include "loader/common/bootreq.h"
 #include "loader/common/options.h"
@@ -16,20 +17,38 @@
 
 #define DISK_MAX 8
 
+enum disk_kind { DISK_VIRTIO, DISK_XEN };
+
 struct disk {
-	struct virtio_blk vblk;
+	enum disk_kind kind;
+	union {
+		struct virtio_blk vblk;  /* DISK_VIRTIO */
+		struct xen_blkfront xbf; /* DISK_XEN */
+	};
 	struct blkdev dev;
-	char name[8]; /* "vda", "vdb", ... in the order found */
+	char name[16]; /* "vda", "vdb", ... in the order found; Xen's "xvda" ... */
 };
 
 /*
- * Finds the virtio block devices: PCI functions on bus 0 and behind
- * bridges first (64-bit BARs above 4 GiB moved below it, clear of map's
- * ranges), then the virtio-mmio windows of QEMU's microvm that no PCI
- * BAR covers. Prints each one (and each device it could not use) and
- * returns how many it set up in disks[0..max).
+ * Finds the block devices: in a Xen domain, its vbds (xenstore
+ * device/vbd, connected through xen_blkfront); then the virtio PCI
+ * functions on bus 0 and behind bridges (64-bit BARs above 4 GiB moved
+ * below it, clear of map's ranges), then, outside Xen, the virtio-mmio
+ * windows of QEMU's microvm that no PCI BAR covers. Prints each one (and
+ * each device it could not use) and returns how many it set up in
+ * disks[0..max).
  */
 unsigned disk_find(struct disk *disks, unsigned max, const struct memmap *map);
+
+/* Requests the disk's driver has sent so far. */
+uint64_t disk_requests(const struct disk *d);
+
+/*
+ * Before the kernel starts: disconnect every Xen vbd (so the kernel's own
+ * frontend can connect) and give back the grant table's page. 0, or -1
+ * and err when a backend did not follow.
+ */
+int disk_release(struct err *err);
 
 /* Free RAM to read files into before the plan runs: top-down below 4 GiB. */
 struct disk_stage {

@@ -19,6 +19,7 @@
 #include "loader/config/menu_select.h"
 #include "loader/console.h"
 #include "loader/disk/disk_menu.h"
+#include "xen/xen_guest.h"
 
 extern char __image_end[];
 
@@ -92,24 +93,23 @@ static void disk_crc(struct disk *d)
 		console_printf("pvhboot: disk %s: no room for a %u-byte buffer\n", d->name, CRC_CHUNK);
 		return;
 	}
-	uint64_t cycles = 0;
-	for (uint64_t lba = 0; lba < d->vblk.capacity;) {
-		uint64_t left = d->vblk.capacity - lba;
-		uint64_t n = left < CRC_CHUNK / VIRTIO_BLK_SECTOR ? left : CRC_CHUNK / VIRTIO_BLK_SECTOR;
+	uint64_t cycles = 0, sectors = d->dev.nsectors, per = CRC_CHUNK / d->dev.sector_size;
+	for (uint64_t lba = 0; lba < sectors;) {
+		uint64_t n = sectors - lba < per ? sectors - lba : per;
 		err_clear(&err);
 		uint64_t t0 = cpu_rdtsc();
-		if (virtio_blk_read(&d->vblk, lba, n, (void *)(uintptr_t)buf, &err)) {
+		if (blkdev_read(&d->dev, lba, n, (void *)(uintptr_t)buf, &err)) {
 			console_printf("pvhboot: disk %s: %s\n", d->name, err.msg);
 			return;
 		}
 		cycles += cpu_rdtsc() - t0;
-		crc = crc32_update(crc, (const void *)(uintptr_t)buf, (size_t)(n * VIRTIO_BLK_SECTOR));
+		crc = crc32_update(crc, (const void *)(uintptr_t)buf, (size_t)(n * d->dev.sector_size));
 		lba += n;
 	}
 	char what[96];
 	fmt_snprintf(what, sizeof(what), "pvhboot: disk %s: crc32 0x%08x, %llu requests", d->name,
-		     crc, (unsigned long long)d->vblk.requests);
-	print_time(what, d->vblk.capacity * VIRTIO_BLK_SECTOR, 0, cycles);
+		     crc, (unsigned long long)disk_requests(d));
+	print_time(what, sectors * d->dev.sector_size, 0, cycles);
 }
 
 static bool ends_with_conf(const char *s)
@@ -227,7 +227,7 @@ static void load_file(const char *path, enum vol_id id, struct bootreq_blob *blo
 			     (unsigned long long)(stage.top - stage.floor));
 		loader_fail(opts, msg);
 	}
-	uint64_t req0 = cur_disk->vblk.requests;
+	uint64_t req0 = disk_requests(cur_disk);
 	uint64_t t0 = cpu_rdtsc();
 	if (f.size && fat_read(&work->vols[id], &f, 0, (void *)(uintptr_t)addr, f.size, &err)) {
 		fmt_snprintf(msg, sizeof(msg), "entry '%s': %s", entry, err.msg);
@@ -237,7 +237,7 @@ static void load_file(const char *path, enum vol_id id, struct bootreq_blob *blo
 	char what[CONFIG_PATH_MAX + 64];
 	fmt_snprintf(what, sizeof(what), "pvhboot: %s: %s at 0x%llx, %llu requests",
 		     work->slices[id].name, path, (unsigned long long)addr,
-		     (unsigned long long)(cur_disk->vblk.requests - req0));
+		     (unsigned long long)(disk_requests(cur_disk) - req0));
 	print_time(what, f.size, t0, t1);
 	*blob = (struct bootreq_blob){
 		.addr = addr, .size = f.size, .data = (const uint8_t *)(uintptr_t)addr,
@@ -380,7 +380,11 @@ void disk_boot(struct bootreq *req, const struct loader_options *options)
 	uint64_t t_start = cpu_rdtsc();
 	tsc_khz = tsc_calibrate_khz();
 	if (!tsc_khz)
+		tsc_khz = xen_tsc_khz(); /* a Xen domU has no PIT */
+	if (!tsc_khz)
 		tsc_khz = cmdline_tsc_khz(req->kernel.cmdline);
+	xen_pv_set_tsc_khz(tsc_khz);
+	boot_set_release(disk_release);
 	console_printf("pvhboot: firmware mode: no module given, booting from disk (TSC %u kHz)\n",
 		       tsc_khz);
 	err_clear(&err);
@@ -413,6 +417,7 @@ void disk_boot(struct bootreq *req, const struct loader_options *options)
 	loader_fail(opts, n ? "firmware mode: no bootable disk (no ESP with /loader/entries/*.conf)"
 			      " and no modules: give a disk with an ESP, or the PVH kernel as the "
 			      "module (QEMU: -initrd)" :
-			      "firmware mode: no virtio block device found and no modules: give a "
+			      "firmware mode: no block device found (virtio-blk, or a Xen vbd) and no "
+			      "modules: give a "
 			      "disk, or the PVH kernel as the module (QEMU: -initrd)");
 }
