@@ -15,7 +15,9 @@
 #                          disk QEMU gives dom0 (virtio_pci, virtio_blk),
 #                          all modules in Debian's 6.1 with their
 #                          dependencies (virtio, virtio_ring,
-#                          virtio_pci_modern_dev, virtio_pci_legacy_dev)
+#                          virtio_pci_modern_dev, virtio_pci_legacy_dev);
+#                          and for a Linux domU reading its xen vbd
+#                          (tests/boot/xen.sh): xen-blkfront
 #   cache/kernel/modules/disk-order
 #                          those modules' file names (no .ko), one a line,
 #                          in an order insmod can load them: each after the
@@ -28,11 +30,12 @@ out="$top/cache/kernel"
 xen_modules="xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc"
 # What dom0 needs to serve a disk; their dependencies are found below.
 disk_modules="xen-blkback virtio_pci virtio_blk"
+domu_modules="xen-blkfront" # depends on nothing: Xen's bus is built in
 # A cache filled before the disk modules were kept lacks disk-order: refilled.
 cache_complete() {
 	[ -s "$out/vmlinux" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/config" ] || return 1
 	[ -s "$out/modules/disk-order" ] || return 1
-	for m in $xen_modules $(cat "$out/modules/disk-order"); do
+	for m in $xen_modules $domu_modules $(cat "$out/modules/disk-order"); do
 		[ -s "$out/modules/$m.ko" ] || return 1
 	done
 }
@@ -70,6 +73,11 @@ done
 find_ko() {
 	find "$work"/root/lib/modules/*/kernel -name "$(echo "$1" | sed 's/[-_]/[-_]/g').ko" | head -n1
 }
+for m in $domu_modules; do
+	ko=$(find_ko "$m")
+	[ -n "$ko" ] || { echo "fetch-kernel: no $m.ko in $(basename "$deb")" >&2; exit 1; }
+	cp "$ko" "$work/modules/"
+done
 # The package has no modules.dep (depmod makes it on installation): each
 # module's own "depends=" in its .modinfo section. Loaded before a module:
 # every module it depends on; a module whose dependencies are not all in

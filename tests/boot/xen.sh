@@ -34,14 +34,22 @@
 #                      platform needs Xen (console, memory map and shutdown
 #                      are hypercalls): no multiboot or bare PVH path can
 #                      run it, so this domU is its only test.
+#   xen-domu-vbd-linux dom0's side of a domU's disk, without pvhboot: a
+#                      random 16 MiB disk is QEMU's virtio-blk-pci disk of
+#                      dom0, which gives it to the domU as xvda (phy
+#                      backend, xen-blkback: mkdom0-initramfs.sh -d); the
+#                      domU, Debian's Linux with a busybox initramfs and
+#                      xen-blkfront, must read the file's MD5 from xvda
+#   xen-domu-vbd-crc   the same disk read whole by pvhboot's Xen PV block
+#                      frontend (pvhboot.disk-crc in firmware mode): its
+#                      CRC-32 must be the file's
 #   xen-domu-firmware  firmware mode in a domU: pvhboot-pvh.elf with NO
 #                      ramdisk boots from the domain's xen vbd. A GPT disk
 #                      with a FAT ESP (loader.conf, the entry guest-pvh:
 #                      the conformance guest with two initrds, as
-#                      tests/boot/firmware.sh's) is QEMU's virtio-blk-pci
-#                      disk of dom0, which gives it to the domU as xvda
-#                      (phy backend, xen-blkback: mkdom0-initramfs.sh -d).
-#                      pvhboot must find it through its Xen PV block
+#                      tests/boot/firmware.sh's) is dom0's disk and the
+#                      domU's xvda, as above. pvhboot must find it through
+#                      its Xen PV block
 #                      frontend, boot the entry from xvda1, close the
 #                      frontend before the jump, and the guest must pass.
 # Xen's console is QEMU's serial line. Dom0's port-0xe9 writes appear there
@@ -65,7 +73,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 NAMES="xen-pvhboot-guest xen-pvhboot-guest-flags xen-pvhboot-guest-memmap xen-peer xen-linux xen-domu-pvhboot-guest
-xen-domu-grub-pvh xen-domu-firmware"
+xen-domu-grub-pvh xen-domu-vbd-linux xen-domu-vbd-crc xen-domu-firmware"
 XEN=$BOOT_ROOT/cache/xen/xen
 KERNEL=$BOOT_ROOT/cache/kernel/vmlinux
 LOADER=$BOOT_BUILD/pvhboot-pvh.elf
@@ -327,7 +335,120 @@ xen_domu_grub_case() {
 }
 xen_domu_grub_case || status=1
 
-# 6. Firmware mode in a domU: no ramdisk, the kernel named on the ESP of the
+# xen_disk_run NAME LOG DISK INITRD: QEMU -> Xen -> dom0 (INITRD, of
+# mkdom0-initramfs.sh -d) with DISK as dom0's virtio disk, which dom0 gives
+# its domU as xvda. The disk's DMA goes through the IOMMU (iommu_platform,
+# a modern-only device), which Xen programs with dom0's map; with the
+# IOMMU's default 39 address bits (3 levels) Xen fails to set up dom0's
+# devices ("setup 0000:00:01.0 for d0 failed (-12)": its shared 4-level
+# tables) and virtio_blk's probe hangs. LOG: "(d1) " taken off too.
+xen_disk_run() {
+	local name=$1 log=$2 disk=$3 initrd=$4
+	XEN_CPU=max,-rdtscp,-xsave XEN_IOMMU=intel-iommu,aw-bits=48 XEN_TIMEOUT=$DOMU_TIMEOUT xen_run "$name" "$log" \
+		"$KERNEL console=hvc0 earlyprintk=xen panic=-1" "$initrd" \
+		-drive "if=none,id=xd,file=$disk,format=raw" -device virtio-blk-pci,drive=xd,disable-legacy=on,iommu_platform=on
+	rm -f "$initrd"
+	tr -d '\r' <"$log.xen" | sed 's/^(d1) //' >"$log"
+}
+
+# xen_report LOG: dom0's first complaint, or Linux's, for a message.
+xen_report() {
+	grep -a -m1 '^DOM0-XL: \(no /dev\|xl create\|insmod\|domain \)\|Kernel panic\|Bad FPU state\|Dom0 crashed' "$1" |
+		sed 's/^DOM0-XL: //' | clip 100
+}
+
+# 6. dom0's side of the vbd, proven by Linux's own frontend: Debian's kernel
+# (the bzImage: libxl unpacks it; the 64 MB vmlinux would make dom0's
+# initramfs too big for 256 MiB) with a busybox initramfs that loads
+# xen-blkfront and prints xvda's MD5 on the PV console, then powers off.
+VBD_DISK=$T/vbd-rand.img
+head -c $((16 << 20)) /dev/urandom >"$VBD_DISK"
+xen_vbd_linux_case() {
+	local name=xen-domu-vbd-linux initrd=$T/dom0-vbd.cpio reader=$T/xvda-reader.cpio dir=$T/xvda-reader
+	local log=$BOOT_LOG_DIR/xen-domu-vbd-linux.log mk_log=$BOOT_LOG_DIR/xen-domu-vbd-linux-make.log
+	local marker="PVHBOOT-XVDA: " want got
+	want=$(md5sum <"$VBD_DISK" | cut -d' ' -f1)
+	rm -rf "$dir"
+	mkdir -p "$dir/bin" "$dir/proc" "$dir/sys" "$dir/dev"
+	if ! cp /bin/busybox "$dir/bin/" || ! cp "$BOOT_ROOT/cache/kernel/modules/xen-blkfront.ko" "$dir/"; then
+		tap_not_ok "$name" "busybox or xen-blkfront.ko missing (scripts/fetch-kernel.sh)" "$BOOT_ROOT/cache/kernel/modules"
+		return 1
+	fi
+	cat >"$dir/init" <<'EOF2'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+insmod /xen-blkfront.ko
+i=0
+while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+if [ -b /dev/xvda ]; then
+	echo "PVHBOOT-XVDA: md5 $(md5sum </dev/xvda | cut -d' ' -f1) sectors $(cat /sys/block/xvda/size)"
+else
+	echo "PVHBOOT-XVDA: no /dev/xvda: $(tr -s ' 
+' ' ' </proc/partitions)"
+fi
+poweroff -f
+EOF2
+	chmod 755 "$dir/init"
+	if ! (cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$reader" 2>"$mk_log" ||
+		! "$BOOT_ROOT/scripts/mkdom0-initramfs.sh" -d -m "$marker" -M 192 -t 120 "$initrd" \
+			"$BOOT_ROOT/cache/kernel/vmlinuz" "$reader" "console=hvc0" >>"$mk_log" 2>&1; then
+		tap_not_ok "$name" "the initramfs of dom0 or the domU cannot be made: $(tail -n1 "$mk_log" | clip 100)" "$mk_log"
+		return 1
+	fi
+	rm -rf "$dir"
+	xen_disk_run "$name" "$log" "$VBD_DISK" "$initrd"
+	rm -f "$reader"
+	got=$(sed -n "s/^DOM0-XL: console: $marker//p" "$log" | head -n1)
+	if [ -z "$got" ]; then
+		tap_not_ok "$name" "no \"$marker\" line from the domU: $(xen_report "$log"); $(boot_rc_meaning "$QEMU_RC")" "$log"
+	elif [ "$got" != "md5 $want sectors 32768" ]; then
+		tap_not_ok "$name" "Linux's xen-blkfront read \"$got\", want \"md5 $want sectors 32768\"" "$log"
+	elif [ "$QEMU_RC" != "$BOOT_EXIT_PASS" ]; then
+		tap_not_ok "$name" "xvda read right but dom0 did not pass: $(xen_report "$log"); $(boot_rc_meaning "$QEMU_RC")" "$log"
+	else
+		tap_ok "$name" "Linux's xen-blkfront read the disk's MD5 through xen-blkback; $(grep -a -m1 '^DOM0-XL: hotplug: ' "$log" |
+			sed 's/.*: \/dev/\/dev/')"
+		return 0
+	fi
+	return 1
+}
+VBD_LINUX_OK=
+if xen_vbd_linux_case; then VBD_LINUX_OK=1; else status=1; fi
+
+# 7. The same disk read whole by pvhboot's frontend (firmware mode's
+# pvhboot.disk-crc, as tests/boot/firmware.sh's fw-read-*). The disk has no
+# partition table: pvhboot stops after the CRC line, the domain powers off.
+xen_vbd_crc_case() {
+	local name=xen-domu-vbd-crc initrd=$T/dom0-crc.cpio want got linux=''
+	local log=$BOOT_LOG_DIR/xen-domu-vbd-crc.log mk_log=$BOOT_LOG_DIR/xen-domu-vbd-crc-make.log
+	want=$(boot_crc32 "$VBD_DISK")
+	if ! "$BOOT_ROOT/scripts/mkdom0-initramfs.sh" -d -t 120 "$initrd" "$LOADER" - \
+		"pvhboot.exit-on-error pvhboot.disk-crc" >"$mk_log" 2>&1; then
+		tap_not_ok "$name" "dom0's initramfs cannot be made: $(tail -n1 "$mk_log" | clip 120)" "$mk_log"
+		return 1
+	fi
+	xen_disk_run "$name" "$log" "$VBD_DISK" "$initrd"
+	got=$(sed -n 's/^pvhboot: disk xvda: crc32 0x\([0-9a-f]*\),.*/\1/p' "$log" | head -n1)
+	if [ "$got" = "$want" ]; then
+		tap_ok "$name" "$(grep -a -m1 '^pvhboot: disk xvda: crc32' "$log" | sed 's/.*requests: //')"
+		return 0
+	fi
+	if [ -n "$got" ]; then
+		[ -n "$VBD_LINUX_OK" ] && linux=" (Linux's xen-blkfront reads them right: xen-domu-vbd-linux)"
+		tap_not_ok "$name" "crc32 $got, want $want: pvhboot's frontend read other bytes than the disk holds$linux" "$log"
+	else
+		tap_not_ok "$name" "no crc32 line, want $want: $(grep -a -m1 '^pvhboot: \(error\|xen vbd [0-9]*: not used\)' "$log" |
+			sed 's/^pvhboot: //' | clip 80); $(xen_report "$log")" "$log"
+	fi
+	return 1
+}
+xen_vbd_crc_case || status=1
+rm -f "$VBD_DISK"
+
+# 8. Firmware mode in a domU: no ramdisk, the kernel named on the ESP of the
 # domain's xen vbd. dom0 has the disk from QEMU (virtio-blk-pci, /dev/vda)
 # and backs the domU's xvda with it; its verdict is the guest's, as in 4.
 xen_domu_firmware_case() {
@@ -339,8 +460,9 @@ xen_domu_firmware_case() {
 	local found='^pvhboot: disk xvda: xen vbd [0-9]* '
 	local booted="^pvhboot: booting entry 'guest-pvh' .* from xvda1\$"
 	local closed='^pvhboot: disk xvda: xen vbd [0-9]* closed'
-	# What firmware mode says without a driver for the domain's disk.
-	local no_disk='no virtio block device found'
+	# What firmware mode says when it has no disk (the wording before the
+	# frontend: "no virtio block device found"), and the frontend's reason.
+	local no_disk='no \(virtio \)\?block device found' not_used='^pvhboot: xen vbd [0-9]*: not used: '
 	local guest_start='^start info at 0x'
 	guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.crc32.0=$BOOT_MOD1_CRC expect.crc32.1=$BOOT_MOD2_CRC"
 	printf 'timeout 0\ndefault guest-*\n' >"$T/fw-loader.conf"
@@ -363,27 +485,26 @@ xen_domu_firmware_case() {
 		tap_not_ok "$name" "dom0's initramfs cannot be made: $(tail -n1 "$mk_log" | clip 120)" "$mk_log"
 		return 1
 	fi
-	# dom0's disk: its DMA through the IOMMU (iommu_platform, a modern-only
-	# device), which Xen programs with dom0's map; with the IOMMU's default
-	# 39 address bits (3 levels) Xen fails to set up dom0's devices
-	# ("setup 0000:00:01.0 for d0 failed (-12)": its shared 4-level tables).
-	XEN_CPU=max,-rdtscp,-xsave XEN_IOMMU=intel-iommu,aw-bits=48 XEN_TIMEOUT=$DOMU_TIMEOUT xen_run "$name" "$log" \
-		"$KERNEL console=hvc0 earlyprintk=xen panic=-1" "$initrd" \
-		-drive "if=none,id=xd,file=$disk,format=raw" -device virtio-blk-pci,drive=xd,disable-legacy=on,iommu_platform=on
-	rm -f "$initrd" "$disk"
-	tr -d '\r' <"$log.xen" | sed 's/^(d1) //' >"$log"
+	xen_disk_run "$name" "$log" "$disk" "$initrd"
+	rm -f "$disk"
 	# dom0's side, for every message: xen-blkback's state before the domain
 	# ran (2, InitWait: offered) and when the wait ended.
 	backend="dom0's vbd backend: state $(sed -n 's/^DOM0-XL: vbd before the domain runs: backend state \([a-z0-9]*\),.*/\1/p' "$log" |
 		head -n1) before the domain ran, $(sed -n 's/^DOM0-XL: vbd backend state //p' "$log" | head -n1) at the end"
-	# The expected failure until pvhboot has a Xen PV block frontend.
+	# The failure of a pvhboot without a Xen PV block frontend, or of one
+	# that could not connect.
 	if grep -aq "$no_disk" "$log"; then
-		tap_not_ok "$name" "pvhboot in the domU found no disk (\"$no_disk\"): no Xen PV block frontend for xvda; $backend" "$log"
+		p=$(grep -a -m1 "$not_used" "$log" | sed 's/^pvhboot: //')
+		tap_not_ok "$name" "pvhboot in the domU found no disk: ${p:-no xen vbd tried (no Xen PV block frontend?)}; $backend" "$log"
 		return 1
 	fi
 	if ! grep -aq '^DOM0-XL: verdict ' "$log"; then
-		tap_not_ok "$name" "dom0 gave no verdict: $(grep -a -m1 '^DOM0-XL: \(no /dev\|xl create\|insmod\)\|Kernel panic\|Bad FPU state\|Dom0 crashed' "$log" |
-			clip 100); $(boot_rc_meaning "$QEMU_RC")" "$log"
+		tap_not_ok "$name" "dom0 gave no verdict: $(xen_report "$log"); $(boot_rc_meaning "$QEMU_RC")" "$log"
+		return 1
+	fi
+	if ! grep -aq '^PVH-CONFORMANCE: ' "$log"; then
+		tap_not_ok "$name" "pvhboot did not start the guest: $(grep -a -m1 '^pvhboot: error: ' "$log" | sed 's/^pvhboot: //' |
+			clip 90); $backend" "$log"
 		return 1
 	fi
 	if ! boot_expect_pass "$name" "$log" >"$log.tap"; then
