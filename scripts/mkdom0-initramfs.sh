@@ -30,11 +30,10 @@
 # then runs the disk's hotplug script, "block add", with XENBUS_PATH
 # (backend/vbd/DOMID/51712) in its environment; the script writes the
 # device's hex major:minor to XENBUS_PATH/physical-device, on which
-# xen-blkback opens it and waits for the guest's frontend. The disk must
-# reach dom0 through the IOMMU Xen programs with dom0's memory map: QEMU's
-# -device intel-iommu,aw-bits=48 (with the default 39 bits Xen cannot set
-# up dom0's devices: "setup 0000:00:01.0 for d0 failed (-12)") and the
-# virtio device's iommu_platform=on (else its DMA bypasses the IOMMU).
+# xen-blkback opens it and waits for the guest's frontend. Under QEMU the
+# disk needs iommu_platform=on (its DMA through the IOMMU, which Xen
+# programs with dom0's map) and Xen's iommu=...,no-sharept: see
+# tests/boot/xen.sh's xen_disk_run.
 # It prints
 #   DOM0-XL: disk /dev/vda: N sectors   (with -d) the disk the domain gets
 #   DOM0-XL: hotplug: LINE   (with -d) what the hotplug script did

@@ -80,6 +80,8 @@ LOADER=$BOOT_BUILD/pvhboot-pvh.elf
 T=$BOOT_TMP/xen
 DOM0_MB=256
 XEN_CMDLINE="console=com1 com1=115200 dom0=pvh dom0_mem=${DOM0_MB}M iommu=1 noreboot guest_loglvl=all"
+# With a disk for dom0: the IOMMU's own tables (see xen_disk_run).
+XEN_DISK_CMDLINE=${XEN_CMDLINE/ iommu=1 / iommu=1,no-sharept }
 TIMEOUT=300
 # Dom0's Linux and xl create: ~12 s unloaded, several minutes on a busy machine.
 DOMU_TIMEOUT=450
@@ -106,13 +108,13 @@ fi
 # dom0's kernel (its words after the file name are dom0's command line), the
 # second its one module. QEMU_ARGS: more devices (a disk for dom0). Writes
 # the raw console to LOG.xen and LOG with "(d0) " taken off, so lib.sh's
-# judges read the guest's lines as usual. XEN_CPU, XEN_IOMMU and
-# XEN_TIMEOUT override QEMU's CPU model, IOMMU device and the timeout.
+# judges read the guest's lines as usual. XEN_CPU, XEN_ARGS and
+# XEN_TIMEOUT override QEMU's CPU model, Xen's command line and the timeout.
 xen_run() {
 	local name=$1 log=$2 dom0=$3 module=$4
 	shift 4
-	QEMU_MEM=1024 qemu_run "$name" "${XEN_TIMEOUT:-$TIMEOUT}" "$log.xen" -- -M q35 -device "${XEN_IOMMU:-intel-iommu}" \
-		-cpu "${XEN_CPU:-max,-rdtscp}" -kernel "$XEN" -append "$XEN_CMDLINE" -initrd "$dom0,$module" "$@"
+	QEMU_MEM=1024 qemu_run "$name" "${XEN_TIMEOUT:-$TIMEOUT}" "$log.xen" -- -M q35 -device intel-iommu \
+		-cpu "${XEN_CPU:-max,-rdtscp}" -kernel "$XEN" -append "${XEN_ARGS:-$XEN_CMDLINE}" -initrd "$dom0,$module" "$@"
 	tr -d '\r' <"$log.xen" | sed 's/^(d0) //' >"$log"
 	cp "$log.xen.stderr" "$log.stderr"
 }
@@ -337,14 +339,21 @@ xen_domu_grub_case || status=1
 
 # xen_disk_run NAME LOG DISK INITRD: QEMU -> Xen -> dom0 (INITRD, of
 # mkdom0-initramfs.sh -d) with DISK as dom0's virtio disk, which dom0 gives
-# its domU as xvda. The disk's DMA goes through the IOMMU (iommu_platform,
-# a modern-only device), which Xen programs with dom0's map; with the
-# IOMMU's default 39 address bits (3 levels) Xen fails to set up dom0's
-# devices ("setup 0000:00:01.0 for d0 failed (-12)": its shared 4-level
-# tables) and virtio_blk's probe hangs. LOG: "(d1) " taken off too.
+# its domU as xvda. LOG: "(d1) " taken off too. The disk's DMA must go
+# through the IOMMU (iommu_platform, a modern-only device), which Xen
+# programs with dom0's map: bypassing it, virtio_blk's probe in dom0 hangs.
+# And the IOMMU must have tables of its own (no-sharept): by default Xen's
+# VT-d shares the p2m's, but QEMU's SVM makes those NPT tables, whose
+# changes (xen-blkback's grant maps and unmaps) Xen never flushes from the
+# IOTLB, as no real machine has VT-d with NPT. Then QEMU's IOMMU keeps
+# stale translations: a domU's reads land in pages of earlier requests
+# (seen: every 4 KiB page of a read holding another one's sectors), and
+# with its default 39 address bits Xen cannot even set up dom0's devices
+# ("setup 0000:00:01.0 for d0 failed (-12)"). Linux's xen-blkfront
+# escapes the first through persistent grants, which pvhboot's does not use.
 xen_disk_run() {
 	local name=$1 log=$2 disk=$3 initrd=$4
-	XEN_CPU=max,-rdtscp,-xsave XEN_IOMMU=intel-iommu,aw-bits=48 XEN_TIMEOUT=$DOMU_TIMEOUT xen_run "$name" "$log" \
+	XEN_CPU=max,-rdtscp,-xsave XEN_ARGS=$XEN_DISK_CMDLINE XEN_TIMEOUT=$DOMU_TIMEOUT xen_run "$name" "$log" \
 		"$KERNEL console=hvc0 earlyprintk=xen panic=-1" "$initrd" \
 		-drive "if=none,id=xd,file=$disk,format=raw" -device virtio-blk-pci,drive=xd,disable-legacy=on,iommu_platform=on
 	rm -f "$initrd"
@@ -457,7 +466,7 @@ xen_domu_firmware_case() {
 	local guest_args sectors backend p at_closed at_guest problem=''
 	# The frontend's lines (pvhboot's Xen PV block driver): found the disk,
 	# booted the entry from its ESP, disconnected before the jump.
-	local found='^pvhboot: disk xvda: xen vbd [0-9]* '
+	local found='^pvhboot: disk xvda: xen vbd [0-9]*, backend domain '
 	local booted="^pvhboot: booting entry 'guest-pvh' .* from xvda1\$"
 	local closed='^pvhboot: disk xvda: xen vbd [0-9]* closed'
 	# What firmware mode says when it has no disk (the wording before the

@@ -146,7 +146,7 @@ fi
 # dom0 ends the run: on the domain's "pvhboot-test login:" line (-w) it
 # destroys the domain, prints the PV console and leaves QEMU with 33.
 XEN_LOGIN='pvhboot-test login:'
-XEN_CMDLINE="console=com1 com1=115200 dom0=pvh dom0_mem=256M iommu=1 noreboot guest_loglvl=all"
+XEN_CMDLINE="console=com1 com1=115200 dom0=pvh dom0_mem=256M iommu=1,no-sharept noreboot guest_loglvl=all"
 # dom0's wait for the login prompt, and QEMU's whole run (Xen, dom0, domU).
 XEN_WAIT=${OS_FW_XEN_WAIT:-1200}
 XEN_TIMEOUT=$((XEN_WAIT + 300))
@@ -160,8 +160,8 @@ fw_xen() {
 		tap_not_ok "$name" "Xen, dom0's kernel or its initramfs cannot be had: $(tail -n1 "$mk_log" | clip 100)" "$mk_log"
 		return 1
 	fi
-	# The IOMMU at 48 address bits and iommu_platform: dom0's disk DMA as in xen.sh.
-	OS_MEM=1280 os_boot "$name" "$XEN_TIMEOUT" "$log.xen" "" -- -M q35 -device intel-iommu,aw-bits=48 \
+	# no-sharept and iommu_platform: dom0's disk DMA, as xen.sh's xen_disk_run says.
+	OS_MEM=1280 os_boot "$name" "$XEN_TIMEOUT" "$log.xen" "" -- -M q35 -device intel-iommu \
 		-cpu max,-rdtscp,-xsave -kernel "$xen" -append "$XEN_CMDLINE" \
 		-initrd "$dom0 console=hvc0 earlyprintk=xen panic=-1,$initrd" \
 		-drive "$(image_drive xd "$OS_IMG/disk.img")" -device virtio-blk-pci,drive=xd,disable-legacy=on,iommu_platform=on
@@ -179,7 +179,7 @@ fw_xen() {
 		return 1
 	fi
 	OS_RC=0
-	os_judge "$name" "$log" "$newest" "$FW_LINE" '^pvhboot: disk xvda: xen vbd [0-9]* ' \
+	os_judge "$name" "$log" "$newest" "$FW_LINE" '^pvhboot: disk xvda: xen vbd [0-9]*, backend domain ' \
 		"booting entry '.*-$newest' .* from xvda" '^pvhboot: disk xvda: xen vbd [0-9]* closed' || return 1
 	echo "# $name: dom0's wait: $end"
 }
