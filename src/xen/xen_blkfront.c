@@ -385,8 +385,26 @@ int xen_blkfront_close(struct xen_blkfront *b, struct err *err)
 		if (xen_store_rm(path, err))
 			return -1;
 	}
-	/* Initialising again: the backend answers InitWait, ready for the kernel's frontend. */
+	/*
+	 * Initialising again: the backend answers InitWait, ready for the
+	 * kernel's frontend. It is still Closed until it has seen that
+	 * (xen-blkback: "prepare for reconnect"), so Closed is no failure here.
+	 */
 	if (write_node_u64(b->node, "state", XenbusStateInitialising, err))
 		return -1;
-	return wait_backend(b, XenbusStateInitWait, XenbusStateInitWait, &state, err);
+	uint64_t deadline = xen_pv_deadline(STATE_TIMEOUT_MS);
+	for (;;) {
+		if (backend_state(b, &state, err))
+			return -1;
+		if (state == XenbusStateInitWait)
+			return 0;
+		if (state != XenbusStateClosed)
+			return err_fail(err, "%s: backend %s went to %s (%llu) instead of InitWait",
+					b->name, b->backend, state_name(state),
+					(unsigned long long)state);
+		if (xen_pv_expired(deadline))
+			return err_fail(err, "%s: backend %s still Closed after %u ms, waiting for "
+					     "InitWait", b->name, b->backend, STATE_TIMEOUT_MS);
+		spin_ms(1);
+	}
 }
