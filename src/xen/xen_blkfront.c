@@ -102,10 +102,11 @@ static void spin_ms(uint32_t ms)
 /*
  * Wait until the backend's state is one of want_a, want_b. A state past
  * Connected that was not asked for (Closing, Closed) ends the wait too:
- * the backend gave up.
+ * the backend gave up; but not when leaving_closed, the wait for InitWait
+ * after a disconnect, where the backend is still Closed at first.
  */
-static int wait_backend(const struct xen_blkfront *b, uint64_t want_a, uint64_t want_b,
-			uint64_t *state, struct err *err)
+static int wait_backend_from(const struct xen_blkfront *b, uint64_t want_a, uint64_t want_b,
+			     bool leaving_closed, uint64_t *state, struct err *err)
 {
 	uint64_t deadline = xen_pv_deadline(STATE_TIMEOUT_MS);
 
@@ -114,7 +115,8 @@ static int wait_backend(const struct xen_blkfront *b, uint64_t want_a, uint64_t 
 			return -1;
 		if (*state == want_a || *state == want_b)
 			return 0;
-		if (*state >= XenbusStateClosing && want_a < XenbusStateClosing)
+		if (*state >= XenbusStateClosing && want_a < XenbusStateClosing &&
+		    !(leaving_closed && *state == XenbusStateClosed))
 			return err_fail(err, "%s: backend %s went to %s (%llu) instead of %s", b->name,
 					b->backend, state_name(*state), (unsigned long long)*state,
 					state_name(want_a));
@@ -125,6 +127,12 @@ static int wait_backend(const struct xen_blkfront *b, uint64_t want_a, uint64_t 
 					state_name(want_a));
 		spin_ms(1);
 	}
+}
+
+static int wait_backend(const struct xen_blkfront *b, uint64_t want_a, uint64_t want_b,
+			uint64_t *state, struct err *err)
+{
+	return wait_backend_from(b, want_a, want_b, false, state, err);
 }
 
 int xen_blkfront_list(uint32_t *vdevs, unsigned max, unsigned *n, struct err *err)
@@ -385,26 +393,8 @@ int xen_blkfront_close(struct xen_blkfront *b, struct err *err)
 		if (xen_store_rm(path, err))
 			return -1;
 	}
-	/*
-	 * Initialising again: the backend answers InitWait, ready for the
-	 * kernel's frontend. It is still Closed until it has seen that
-	 * (xen-blkback: "prepare for reconnect"), so Closed is no failure here.
-	 */
+	/* Initialising again: the backend answers InitWait, ready for the kernel's frontend. */
 	if (write_node_u64(b->node, "state", XenbusStateInitialising, err))
 		return -1;
-	uint64_t deadline = xen_pv_deadline(STATE_TIMEOUT_MS);
-	for (;;) {
-		if (backend_state(b, &state, err))
-			return -1;
-		if (state == XenbusStateInitWait)
-			return 0;
-		if (state != XenbusStateClosed)
-			return err_fail(err, "%s: backend %s went to %s (%llu) instead of InitWait",
-					b->name, b->backend, state_name(state),
-					(unsigned long long)state);
-		if (xen_pv_expired(deadline))
-			return err_fail(err, "%s: backend %s still Closed after %u ms, waiting for "
-					     "InitWait", b->name, b->backend, STATE_TIMEOUT_MS);
-		spin_ms(1);
-	}
+	return wait_backend_from(b, XenbusStateInitWait, XenbusStateInitWait, true, &state, err);
 }
