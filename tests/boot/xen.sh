@@ -534,7 +534,7 @@ xen_domu_firmware_case() {
 		tap_not_ok "$name" "the guest passed but $problem; $backend" "$log"
 		return 1
 	fi
-	tap_ok "$name" "$(grep -a -m1 -- "$found" "$log" | sed 's/^pvhboot: //' | clip 70); booted from xvda1, closed; $backend"
+	tap_ok "$name" "$(grep -a -m1 -- "$found" "$log" | sed 's/^pvhboot: disk \(xvda: xen vbd [0-9]*\), .*, \([0-9]* sectors\) .*/\1, \2/'); booted from xvda1; $(grep -a -m1 -- "$closed" "$log" | sed 's/.* \(closed after [0-9]* requests\).*/\1/'); guest ok"
 }
 xen_domu_firmware_case || status=1
 exit $status
