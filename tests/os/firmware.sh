@@ -183,10 +183,10 @@ fw_xen() {
 		"booting entry '.*-$newest' .* from xvda" '^pvhboot: disk xvda: xen vbd [0-9]* closed' || return 1
 	echo "# $name: dom0's wait: $end"
 }
-# Measured at a load of 0.8 on 2 cores: QEMU's whole run 179 s, dom0's
-# wait for the prompt 54 s, of which pvhboot's reads of the 6.12 kernel and
-# initrd (91 MB, 2103 requests) 16 s; with the kernel and initrd given to
-# `xl create` directly instead, 160 s and 50 s.
+# Measured at a load of 0.8 on 2 cores: QEMU's whole run 138 and 179 s in
+# two runs, dom0's wait for the prompt 50 and 54 s, of which pvhboot's
+# reads of the 6.12 kernel and initrd (91 MB, 2103 requests) 16 s; with the
+# kernel and initrd given to `xl create` directly instead, 160 s and 50 s.
 if [ "${OS_FW_XEN:-1}" = 0 ]; then
 	echo "# skipped: os-fw-xen (OS_FW_XEN=0)"
 elif ! os_skipped os-fw-xen; then
