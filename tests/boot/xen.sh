@@ -42,7 +42,10 @@
 #                      xen-blkfront, must read the file's MD5 from xvda
 #   xen-domu-vbd-crc   the same disk read whole by pvhboot's Xen PV block
 #                      frontend (pvhboot.disk-crc in firmware mode): its
-#                      CRC-32 must be the file's
+#                      CRC-32 must be the file's; -halt: with no partition
+#                      table on it, "no bootable disk", then the halt
+#                      powers the domain off (Xen's reading of a halt with
+#                      interrupts off), no hung domain
 #   xen-domu-firmware  firmware mode in a domU: pvhboot-pvh.elf with NO
 #                      ramdisk boots from the domain's xen vbd. A GPT disk
 #                      with a FAT ESP (loader.conf, the entry guest-pvh:
@@ -73,7 +76,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 NAMES="xen-pvhboot-guest xen-pvhboot-guest-flags xen-pvhboot-guest-memmap xen-peer xen-linux xen-domu-pvhboot-guest
-xen-domu-grub-pvh xen-domu-vbd-linux xen-domu-vbd-crc xen-domu-firmware"
+xen-domu-grub-pvh xen-domu-vbd-linux xen-domu-vbd-crc xen-domu-vbd-crc-halt xen-domu-firmware"
 XEN=$BOOT_ROOT/cache/xen/xen
 KERNEL=$BOOT_ROOT/cache/kernel/vmlinux
 LOADER=$BOOT_BUILD/pvhboot-pvh.elf
@@ -441,6 +444,15 @@ xen_vbd_crc_case() {
 	fi
 	xen_disk_run "$name" "$log" "$VBD_DISK" "$initrd"
 	got=$(sed -n 's/^pvhboot: disk xvda: crc32 0x\([0-9a-f]*\),.*/\1/p' "$log" | head -n1)
+	# Nothing bootable on it: the message, then the halt (interrupts off),
+	# which Xen takes for the domain's poweroff.
+	if grep -aq '^pvhboot: error: firmware mode: no bootable disk' "$log" &&
+		grep -aq '^DOM0-XL: domain powered off' "$log"; then
+		tap_ok "$name-halt" "no partition table: \"no bootable disk\", then the halt powered the domain off"
+	else
+		tap_not_ok "$name-halt" "no \"no bootable disk\" error, or the domain did not power off: $(xen_report "$log")" "$log"
+		status=1
+	fi
 	if [ "$got" = "$want" ]; then
 		tap_ok "$name" "$(grep -a -m1 '^pvhboot: disk xvda: crc32' "$log" | sed 's/.*requests: //')"
 		return 0
