@@ -32,6 +32,17 @@ static grant_ref_t data_ref(unsigned slot, unsigned seg)
 	return (grant_ref_t)(REF_DATA + slot * BLKIF_SEGS + seg);
 }
 
+/* End ref, giving Xen up to a second to show it unmapped; false if it never does. */
+static bool end_grant(grant_ref_t ref)
+{
+	uint64_t until = xen_pv_deadline(1000);
+
+	while (xen_gnttab_end(ref))
+		if (xen_pv_expired(until))
+			return false;
+	return true;
+}
+
 static int path_join(char *out, size_t size, const char *dir, const char *leaf, struct err *err)
 {
 	if (fmt_snprintf(out, size, "%s/%s", dir, leaf) >= size)
@@ -315,13 +326,10 @@ static uint64_t read_batch(struct xen_blkfront *b, uint64_t lba, uint64_t count,
 	for (unsigned r = 0; r < nreq; r++) {
 		for (unsigned s = 0; s < BLKIF_SEGS; s++) {
 			grant_ref_t ref = data_ref(r, s);
-			uint64_t until = xen_pv_deadline(1000);
-			while (xen_gnttab_end(ref)) {
-				if (xen_pv_expired(until)) {
-					err_fail(err, "%s: grant %u still mapped after its response",
-						 b->name, ref);
-					return 0;
-				}
+			if (!end_grant(ref)) {
+				err_fail(err, "%s: grant %u still mapped after its response", b->name,
+					 ref);
+				return 0;
 			}
 		}
 	}
@@ -376,11 +384,9 @@ int xen_blkfront_close(struct xen_blkfront *b, struct err *err)
 		return -1;
 	/* Closed: the backend has unmapped the ring and unbound its channel. */
 	grant_ref_t ring_ref = (grant_ref_t)(REF_RING + b->slot);
-	uint64_t until = xen_pv_deadline(1000);
-	while (xen_gnttab_end(ring_ref))
-		if (xen_pv_expired(until))
-			return err_fail(err, "%s: ring grant %u still mapped with the backend Closed",
-					b->name, ring_ref);
+	if (!end_grant(ring_ref))
+		return err_fail(err, "%s: ring grant %u still mapped with the backend Closed", b->name,
+				ring_ref);
 	long hrc = xen_evtchn_close(b->port);
 	if (hrc)
 		return err_fail(err, "%s: EVTCHNOP_close of port %u: error %ld", b->name, b->port,
