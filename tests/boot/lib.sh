@@ -262,3 +262,13 @@ boot_make_test_modules() {
 boot_need_guest() {
 	make -C "$BOOT_ROOT" --no-print-directory -s build/pvh-testguest.elf >&2
 }
+
+# xen_domain_lines DOMID <XEN_SERIAL_LOG: the log with CRs dropped and the
+# domain's "(dN) " prefix taken off its lines. Xen prints a domU's line
+# whole (it buffers up to the newline), but dom0's console writes reach it
+# in pieces (Linux's hvc console sends 16 bytes at a time), so a domU's
+# line can start in the middle of one of dom0's: it is first put on a line
+# of its own.
+xen_domain_lines() {
+	tr -d '\r' | sed "s/\(.\)(d$1) /\1\n(d$1) /g" | sed "s/^(d$1) //"
+}

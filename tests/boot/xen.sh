@@ -118,7 +118,7 @@ xen_run() {
 	shift 4
 	QEMU_MEM=1024 qemu_run "$name" "${XEN_TIMEOUT:-$TIMEOUT}" "$log.xen" -- -M q35 -device intel-iommu \
 		-cpu "${XEN_CPU:-max,-rdtscp}" -kernel "$XEN" -append "${XEN_ARGS:-$XEN_CMDLINE}" -initrd "$dom0,$module" "$@"
-	tr -d '\r' <"$log.xen" | sed 's/^(d0) //' >"$log"
+	xen_domain_lines 0 <"$log.xen" >"$log"
 	cp "$log.xen.stderr" "$log.stderr"
 }
 
@@ -267,7 +267,7 @@ xen_domu_case() {
 	XEN_CPU=max,-rdtscp,-xsave XEN_TIMEOUT=$DOMU_TIMEOUT xen_run "$name" "$log" \
 		"$KERNEL console=hvc0 earlyprintk=xen panic=-1" "$initrd"
 	rm -f "$initrd" # 8 MB
-	tr -d '\r' <"$log.xen" | sed 's/^(d1) //' >"$log"
+	xen_domain_lines 1 <"$log.xen" >"$log"
 	xen_map=$(sed -n '/^pvhboot: memory map from pvh (/,/^pvhboot: kernel /p' "$log" |
 		sed -n 's/^pvhboot:   \(0x.*\)/\1/p')
 	guest_map=$(sed -n 's/^memmap: \(0x.*\)/\1/p' "$log")
@@ -316,7 +316,7 @@ xen_domu_grub_case() {
 	XEN_CPU=max,-rdtscp,-xsave XEN_TIMEOUT=$DOMU_TIMEOUT xen_run "$name" "$log" \
 		"$KERNEL console=hvc0 earlyprintk=xen panic=-1" "$initrd"
 	rm -f "$initrd" # 8 MB
-	tr -d '\r' <"$log.xen" | sed 's/^(d1) //' >"$log"
+	xen_domain_lines 1 <"$log.xen" >"$log"
 	end=$(grep -a -m1 '^DOM0-XL: domain .* after ' "$log")
 	if [ -z "$end" ]; then
 		tap_not_ok "$name" "dom0 gave no report: $(grep -a -m1 '^DOM0-XL: \|Kernel panic\|Bad FPU state\|Dom0 crashed' "$log" |
@@ -360,7 +360,7 @@ xen_disk_run() {
 		"$KERNEL console=hvc0 earlyprintk=xen panic=-1" "$initrd" \
 		-drive "if=none,id=xd,file=$disk,format=raw" -device virtio-blk-pci,drive=xd,disable-legacy=on,iommu_platform=on
 	rm -f "$initrd"
-	tr -d '\r' <"$log.xen" | sed 's/^(d1) //' >"$log"
+	xen_domain_lines 1 <"$log.xen" >"$log"
 }
 
 # xen_report LOG: dom0's first complaint, or Linux's, for a message.

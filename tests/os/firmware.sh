@@ -169,7 +169,7 @@ fw_xen() {
 	rc=$OS_RC
 	# pvhboot's lines come as "(d1) ...", the domain's console as dom0's
 	# "DOM0-XL: console: ..." lines: both unprefixed for os_judge.
-	tr -d '\r' <"$log.xen" | sed 's/^(d1) //; s/^DOM0-XL: console: //' >"$log"
+	xen_domain_lines 1 <"$log.xen" | sed 's/^DOM0-XL: console: //' >"$log"
 	cp "$log.xen.stderr" "$log.stderr"
 	end=$(grep -a -m1 '^DOM0-XL: domain .* after ' "$log" | sed 's/^DOM0-XL: //')
 	if [ "$rc" != "$BOOT_EXIT_PASS" ]; then
