@@ -1,6 +1,7 @@
 #!/bin/bash
-# mkdom0-initramfs.sh [-d] [-w] [-m MARKER] [-M MIB] [-t SECONDS] OUT
-#                     DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE -
+# mkdom0-initramfs.sh [-d] [-w] [-m MARKER] [-M MIB] [-t SECONDS]
+#                     [-p PROMPT -k KEYS] OUT DOMU_KERNEL DOMU_RAMDISK
+#                     DOMU_CMDLINE -
 # an initramfs (newc cpio, uncompressed) for Debian's Linux as Xen's PVH
 # dom0 that starts one unprivileged PVH guest with `xl create` and reports
 # how it ended. Used by tests/boot/xen.sh (cases xen-domu-*) and by hand.
@@ -34,6 +35,9 @@
 # disk needs iommu_platform=on (its DMA through the IOMMU, which Xen
 # programs with dom0's map) and Xen's iommu=...,no-sharept: see
 # tests/boot/xen.sh's xen_disk_run.
+# With -p and -k, once a line of the guest's PV console starts with PROMPT,
+# dom0 types KEYS (a printf format: '2\r') on that console, as `xl console`
+# would: on the pty xenconsoled names in xenstore (console/tty).
 # It prints
 #   DOM0-XL: disk /dev/vda: N sectors   (with -d) the disk the domain gets
 #   DOM0-XL: hotplug: LINE   (with -d) what the hotplug script did
@@ -43,6 +47,7 @@
 #   DOM0-XL: xenstore: LINE   xenstore-ls -f of the backend's and the
 #            frontend's directories
 #   DOM0-XL: domain created; xl list: ...
+#   DOM0-XL: typed KEYS on the console (/dev/pts/N) after N s   (with -k)
 #   DOM0-XL: verdict ok|fail ...|none after N s   (without -m) the guest's
 #            "(dN) PVH-CONFORMANCE: " line in Xen's console ring (`xl dmesg`)
 #   DOM0-XL: domain powered off|crashed|shut down with reason code R, not
@@ -63,21 +68,27 @@
 # itself off).
 set -euo pipefail
 
-usage="usage: $0 [-d] [-w] [-m MARKER] [-M MIB] [-t SECONDS] OUT DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE"
-marker='' disk=0 wait_marker=0 memory=64 timeout=60
-while getopts dwm:M:t: opt; do
+usage="usage: $0 [-d] [-w] [-m MARKER] [-M MIB] [-t SECONDS] [-p PROMPT -k KEYS] OUT DOMU_KERNEL DOMU_RAMDISK DOMU_CMDLINE"
+marker='' disk=0 wait_marker=0 memory=64 timeout=60 prompt='' keys=''
+while getopts dwm:M:t:p:k: opt; do
 	case $opt in
 	d) disk=1 ;;
 	w) wait_marker=1 ;;
 	m) marker=$OPTARG ;;
 	M) memory=$OPTARG ;;
 	t) timeout=$OPTARG ;;
+	p) prompt=$OPTARG ;;
+	k) keys=$OPTARG ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 4 ] || { echo "$usage" >&2; exit 2; }
 case $memory$timeout in *[!0-9]*) echo "mkdom0-initramfs: -M and -t take numbers" >&2; exit 2 ;; esac
+if { [ -n "$prompt" ] && [ -z "$keys" ]; } || { [ -z "$prompt" ] && [ -n "$keys" ]; }; then
+	echo "mkdom0-initramfs: -p and -k go together" >&2
+	exit 2
+fi
 if [ "$wait_marker" = 1 ] && [ -z "$marker" ]; then
 	echo "mkdom0-initramfs: -w needs -m MARKER" >&2
 	exit 2
@@ -231,6 +242,7 @@ EOF
 chmod 755 "$dir/etc/xen/scripts/block"
 # The pass condition for /init: empty for the conformance verdict.
 printf '%s\n' "$marker" >"$dir/etc/domu-marker"
+printf '%s\n%s\n' "$prompt" "$keys" >"$dir/etc/domu-keys"
 # Its numbers: 0/1 flags and seconds.
 echo "disk=$disk wait_marker=$wait_marker timeout=$timeout" >"$dir/etc/domu-options"
 echo 'autoballoon="off"' >"$dir/etc/xen/xl.conf"
@@ -283,6 +295,7 @@ done
 xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen >/run/xenconsoled.log 2>&1 ||
 	fail "xenconsoled failed: $(cat /run/xenconsoled.log)"
 read -r marker </etc/domu-marker
+{ read -r prompt; read -r keys; } </etc/domu-keys
 # The hotplug script's record, on success or not.
 hotplug() {
 	[ -f /run/hotplug.log ] && sed 's/^/DOM0-XL: hotplug: /' /run/hotplug.log
@@ -322,6 +335,18 @@ marker_seen() {
 	console_text
 	awk -v m="$marker" 'index($0, m) == 1 { found = 1; exit } END { exit !found }' /run/console.txt
 }
+# type_keys: with -p/-k, KEYS on the domain's console once PROMPT is there.
+typed=
+type_keys() {
+	[ -n "$prompt" ] && [ -z "$typed" ] || return 0
+	console_text
+	awk -v m="$prompt" 'index($0, m) == 1 { found = 1; exit } END { exit !found }' /run/console.txt || return 0
+	tty=$(xenstore-read "/local/domain/$domid/console/tty" 2>/dev/null) || fail "no console/tty in xenstore to type on"
+	# shellcheck disable=SC2059 # KEYS is a printf format by design
+	printf "$keys" >"$tty" || fail "cannot type on $tty"
+	typed=1
+	echo "DOM0-XL: typed $keys on the console ($tty) after $t s"
+}
 # Waiting ends with the verdict (no marker) or the domain's end: gone
 # (powered off: xl's child destroys it, on_poweroff), or preserved after a
 # reboot or crash: xl's child logs the reason first ("reason code 0" is a
@@ -329,6 +354,7 @@ marker_seen() {
 # With -w, the marker ends it.
 t=0 verdict= state= reason= seen=
 while [ $t -lt "$timeout" ]; do
+	type_keys
 	verdict=$(xl dmesg | sed -n 's/^(d[1-9][0-9]*) PVH-CONFORMANCE: //p' | head -n 1)
 	[ -z "$marker" ] && [ -n "$verdict" ] && break
 	[ "$wait_marker" = 1 ] && marker_seen && seen=1 && break

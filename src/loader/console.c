@@ -4,7 +4,8 @@
  * Bochs return when reading it, or through CPUID when running under Xen
  * (Xen forwards a domain's writes to 0xe9 to its console as "(dN) ..." but
  * does not answer reads). A front end may add one more sink (Xen's
- * console_io hypercall) that then takes the place of port 0xe9.
+ * console_io hypercall) that then takes the place of port 0xe9, and a
+ * domain console (Xen's PV console ring of a domU) that gets everything too.
  * Every port access is a trap to the VMM when virtualised: the UART's FIFO
  * is filled up to its depth per "transmitter empty" seen (as Linux's 8250
  * driver does), and port 0xe9 gets each write as one string instruction.
@@ -32,6 +33,8 @@ static unsigned serial_fifo_depth; /* bytes that may follow one THRE: 16 (16550A
 static unsigned serial_tx_room;    /* of them, not yet written */
 static bool debugcon_present;
 static console_sink_fn extra_sink;
+static console_sink_fn domain_write;
+static console_key_fn domain_poll_key;
 
 void console_init(void)
 {
@@ -60,6 +63,12 @@ void console_set_sink(console_sink_fn fn)
 	extra_sink = fn;
 }
 
+void console_set_domain_console(console_sink_fn write, console_key_fn poll_key)
+{
+	domain_write = write;
+	domain_poll_key = poll_key;
+}
+
 static void serial_putc(char c)
 {
 	if (serial_tx_room == 0) {
@@ -79,6 +88,8 @@ void console_write(const char *s, size_t n)
 	/* A sink that fails (Xen refuses console_io to most domains) is dropped for good. */
 	if (extra_sink && extra_sink(s, n) != 0)
 		extra_sink = NULL;
+	if (domain_write && domain_write(s, n) != 0)
+		console_set_domain_console(NULL, NULL);
 	for (size_t i = 0; serial_present && i < n; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
@@ -106,7 +117,7 @@ void console_printf(const char *fmt, ...)
 
 int console_poll_key(void)
 {
-	if (!serial_present || !(inb(COM1 + UART_LSR) & UART_LSR_DR))
-		return -1;
-	return inb(COM1 + UART_THR);
+	if (serial_present && (inb(COM1 + UART_LSR) & UART_LSR_DR))
+		return inb(COM1 + UART_THR);
+	return domain_poll_key ? domain_poll_key() : -1;
 }

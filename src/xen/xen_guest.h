@@ -1,6 +1,7 @@
 /*
  * xen_guest.h - pvhboot as a guest of Xen (e.g. Xen's PVH dom0): the
- * hypercall page, the domain's memory map and Xen's console. Freestanding
+ * hypercall page, the domain's memory map, Xen's console and the domain's
+ * own (PV) console. Freestanding
  * i386 only (linked into the loader images, not into the core or the tests).
  * Caller: loader_pvh_main(). The helpers return raw hypervisor data; the
  * PVH front end feeds the E820 entries to the common normaliser.
@@ -44,5 +45,16 @@ long xen_memory_map(uint8_t *buf, uint32_t max_entries, uint32_t *n);
  * Returns 0 or Xen's negative status.
  */
 int xen_console_write(const char *s, size_t n);
+
+/*
+ * The domain's PV console ring (HVM_PARAM_CONSOLE_PFN), which xenconsoled
+ * serves to `xl console`: a domU's console, where a dom0 has none.
+ * init: 0 when there is one, 1 when not. write: 0, or -1 when the ring is
+ * broken or stays full (then the caller stops using it). poll_key: a byte
+ * typed on it, or -1 when none is waiting. Implemented in xen_pvcons.c.
+ */
+int xen_pvcons_init(void);
+int xen_pvcons_write(const char *s, size_t n);
+int xen_pvcons_poll_key(void);
 
 #endif

@@ -4,17 +4,13 @@
  * shared with a daemon on the same machine).
  */
 #include "xenbus/xs_wire.h"
+#include "xenbus/byte_ring.h"
 
 #define RING XENSTORE_RING_SIZE
 
 int xs_ring_pending(uint32_t cons, uint32_t prod, uint32_t *pending)
 {
-	uint32_t n = prod - cons; /* free-running: the difference is exact modulo 2^32 */
-
-	if (n > RING)
-		return -1;
-	*pending = n;
-	return 0;
+	return byte_ring_pending(cons, prod, RING, pending);
 }
 
 int xs_request_build(struct xs_request *r, uint32_t type, uint32_t req_id, const char *path,

@@ -472,6 +472,10 @@ rm -f "$VBD_DISK"
 # 8. Firmware mode in a domU: no ramdisk, the kernel named on the ESP of the
 # domain's xen vbd. dom0 has the disk from QEMU (virtio-blk-pci, /dev/vda)
 # and backs the domU's xvda with it; its verdict is the guest's, as in 4.
+# pvhboot's menu is on the domain's PV console (what `xl console` shows):
+# two entries, the default second in menu order, and dom0 types Up and
+# Enter there (-p/-k), so the first entry must boot, and pvhboot's lines
+# must be in xenconsoled's log of that console.
 xen_domu_firmware_case() {
 	local name=xen-domu-firmware initrd=$T/dom0-fw.cpio disk=$T/fw-disk.img fat=$T/fw-esp.img
 	local log=$BOOT_LOG_DIR/xen-domu-firmware.log mk_log=$BOOT_LOG_DIR/xen-domu-firmware-make.log
@@ -479,19 +483,25 @@ xen_domu_firmware_case() {
 	# The frontend's lines (pvhboot's Xen PV block driver): found the disk,
 	# booted the entry from its ESP, disconnected before the jump.
 	local found='^pvhboot: disk xvda: xen vbd [0-9]*, backend domain '
-	local booted="^pvhboot: booting entry 'guest-pvh' .* from xvda1\$"
+	local booted="^pvhboot: booting entry 'guest-typed' .* from xvda1\$"
+	local on_console="^DOM0-XL: console: pvhboot: booting entry 'guest-typed' "
+	local menu_prompt='pvhboot: a number or Up/Down' typed='^DOM0-XL: typed '
 	local closed='^pvhboot: disk xvda: xen vbd [0-9]* closed'
 	# What firmware mode says when it has no disk (the wording before the
 	# frontend: "no virtio block device found"), and the frontend's reason.
 	local no_disk='no \(virtio \)\?block device found' not_used='^pvhboot: xen vbd [0-9]*: not used: '
 	local guest_start='^start info at 0x'
 	guest_args="expect.mods=2 expect.cmdline=1 pvh-test-arg=hello expect.crc32.0=$BOOT_MOD1_CRC expect.crc32.1=$BOOT_MOD2_CRC"
-	printf 'timeout 0\ndefault guest-*\n' >"$T/fw-loader.conf"
+	printf 'timeout 30\ndefault guest-pvh\n' >"$T/fw-loader.conf"
+	# guest-typed (version 2.0) is first in the menu, guest-pvh the default.
 	printf 'title   PVH conformance guest\nversion 1.0\nlinux   /kernels/guest.elf\ninitrd  /initrd/one.img\ninitrd  /initrd/two.img\noptions %s\n' \
 		"$guest_args" >"$T/fw-guest.conf"
+	sed 's/^version .*/version 2.0/; s/^title .*/title   PVH conformance guest, picked on the console/' \
+		"$T/fw-guest.conf" >"$T/fw-typed.conf"
 	# A GPT disk whose one partition, 1 MiB in, is the ESP (as firmware.sh's good.img).
 	if ! "$BOOT_ROOT/scripts/mkesp.sh" "$fat" 40 "$T/fw-loader.conf=/loader/loader.conf" \
-		"$T/fw-guest.conf=/loader/entries/guest-pvh.conf" "$BOOT_GUEST=/kernels/guest.elf" \
+		"$T/fw-guest.conf=/loader/entries/guest-pvh.conf" "$T/fw-typed.conf=/loader/entries/guest-typed.conf" \
+		"$BOOT_GUEST=/kernels/guest.elf" \
 		"$BOOT_MOD1=/initrd/one.img" "$BOOT_MOD2=/initrd/two.img" >"$mk_log" 2>&1 ||
 		! sectors=$(($(stat -c %s "$fat") / 512)) || ! rm -f "$disk" ||
 		! truncate -s $(((sectors + 4096) * 512)) "$disk" ||
@@ -501,7 +511,7 @@ xen_domu_firmware_case() {
 		return 1
 	fi
 	rm -f "$fat"
-	if ! "$BOOT_ROOT/scripts/mkdom0-initramfs.sh" -d -t 120 "$initrd" "$LOADER" - \
+	if ! "$BOOT_ROOT/scripts/mkdom0-initramfs.sh" -d -t 120 -p "$menu_prompt" -k '\033[A\r' "$initrd" "$LOADER" - \
 		"pvhboot.exit-on-error pvhboot.debug" >>"$mk_log" 2>&1; then
 		tap_not_ok "$name" "dom0's initramfs cannot be made: $(tail -n1 "$mk_log" | clip 120)" "$mk_log"
 		return 1
@@ -532,7 +542,7 @@ xen_domu_firmware_case() {
 		cat "$log.tap"
 		return 1
 	fi
-	for p in "$found" "$booted" "$closed"; do
+	for p in "$found" "$typed" "$booted" "$on_console" "$closed"; do
 		grep -aq -- "$p" "$log" || { problem="no line matching /$p/"; break; }
 	done
 	# Closed before the jump: before the guest's first line.
@@ -546,7 +556,7 @@ xen_domu_firmware_case() {
 		tap_not_ok "$name" "the guest passed but $problem; $backend" "$log"
 		return 1
 	fi
-	tap_ok "$name" "$(grep -a -m1 -- "$found" "$log" | sed 's/^pvhboot: disk \(xvda: xen vbd [0-9]*\), .*, \([0-9]* sectors\) .*/\1, \2/'); booted from xvda1; $(grep -a -m1 -- "$closed" "$log" | sed 's/.* \(closed after [0-9]* requests\).*/\1/'); guest ok"
+	tap_ok "$name" "$(grep -a -m1 -- "$found" "$log" | sed 's/^pvhboot: disk \(xvda: xen vbd [0-9]*\), .*, \([0-9]* sectors\) .*/\1, \2/'); Up+Enter on the PV console booted guest-typed from xvda1; $(grep -a -m1 -- "$closed" "$log" | sed 's/.* \(closed after [0-9]* requests\).*/\1/'); guest ok"
 }
 xen_domu_firmware_case || status=1
 exit $status
