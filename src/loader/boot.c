@@ -112,9 +112,11 @@ void loader_fail(const struct loader_options *opts, const char *msg)
 	console_printf("pvhboot: error: %s\n", msg);
 	if (opts && opts->exit_on_error) {
 		console_puts("pvhboot: exit-on-error: leaving through isa-debug-exit\n");
+		console_drain();
 		outb(QEMU_EXIT_PORT, LOADER_EXIT_ERROR);
 	}
 	console_puts("pvhboot: stopped; nothing was written to memory. Fix the above and reboot.\n");
+	console_drain();
 	cpu_halt_forever();
 }
 

@@ -35,6 +35,7 @@ static bool debugcon_present;
 static console_sink_fn extra_sink;
 static console_sink_fn domain_write;
 static console_key_fn domain_poll_key;
+static console_drain_fn domain_drain;
 
 void console_init(void)
 {
@@ -63,10 +64,18 @@ void console_set_sink(console_sink_fn fn)
 	extra_sink = fn;
 }
 
-void console_set_domain_console(console_sink_fn write, console_key_fn poll_key)
+void console_set_domain_console(console_sink_fn write, console_key_fn poll_key,
+				console_drain_fn drain)
 {
 	domain_write = write;
 	domain_poll_key = poll_key;
+	domain_drain = drain;
+}
+
+void console_drain(void)
+{
+	if (domain_write && domain_drain)
+		domain_drain();
 }
 
 static void serial_putc(char c)
@@ -89,7 +98,7 @@ void console_write(const char *s, size_t n)
 	if (extra_sink && extra_sink(s, n) != 0)
 		extra_sink = NULL;
 	if (domain_write && domain_write(s, n) != 0)
-		console_set_domain_console(NULL, NULL);
+		console_set_domain_console(NULL, NULL, NULL);
 	for (size_t i = 0; serial_present && i < n; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');

@@ -29,9 +29,15 @@ void console_set_sink(console_sink_fn fn);
  * The console of the machine's user when it is neither the UART nor port
  * 0xe9: Xen's PV console of a domU (`xl console`). It gets all output
  * besides the others, and console_poll_key() reads it after COM1. A write
- * that fails drops it, input and all. Set by loader_pvh_main().
+ * that fails drops it, input and all. drain waits (bounded) until its
+ * reader has taken all output. Set by loader_pvh_main().
  */
 typedef int (*console_key_fn)(void);
-void console_set_domain_console(console_sink_fn write, console_key_fn poll_key);
+typedef void (*console_drain_fn)(void);
+void console_set_domain_console(console_sink_fn write, console_key_fn poll_key,
+				console_drain_fn drain);
+
+/* Before the machine stops: let the domain console's reader take what is written. */
+void console_drain(void);
 
 #endif

@@ -82,7 +82,7 @@ static const struct pvh_xen *pvh_xen_setup(struct pvh_xen *out)
 	/* A domU's user sees its PV console (`xl console`), not Xen's log where 0xe9 goes. */
 	xen_pv_set_tsc_khz(xen_tsc_khz());
 	if (xen_pvcons_init() == 0)
-		console_set_domain_console(xen_pvcons_write, xen_pvcons_poll_key);
+		console_set_domain_console(xen_pvcons_write, xen_pvcons_poll_key, xen_pvcons_drain);
 	console_printf("pvhboot: running under Xen %u.%u (CPUID 0x%x), hypercall page at 0x%x "
 		       "(MSR 0x%x)\n",
 		       xen.version >> 16, xen.version & 0xffff, xen.base, page, xen.hypercall_msr);

@@ -51,10 +51,13 @@ int xen_console_write(const char *s, size_t n);
  * serves to `xl console`: a domU's console, where a dom0 has none.
  * init: 0 when there is one, 1 when not. write: 0, or -1 when the ring is
  * broken or stays full (then the caller stops using it). poll_key: a byte
- * typed on it, or -1 when none is waiting. Implemented in xen_pvcons.c.
+ * typed on it, or -1 when none is waiting. drain: see below. Implemented
+ * in xen_pvcons.c.
  */
 int xen_pvcons_init(void);
 int xen_pvcons_write(const char *s, size_t n);
 int xen_pvcons_poll_key(void);
+/* Wait (at most 2 s) until xenconsoled has read all written so far. */
+void xen_pvcons_drain(void);
 
 #endif

@@ -73,6 +73,20 @@ int xen_pvcons_write(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Before a halt: Xen takes a halt with interrupts off for the domain's
+ * poweroff, and the ring's page goes with the domain, so the last lines
+ * (the error that stopped the boot) must be read first.
+ */
+void xen_pvcons_drain(void)
+{
+	if (!pvcons)
+		return;
+	uint64_t deadline = xen_pv_deadline(PVCONS_ROOM_TIMEOUT_MS);
+	while (pvcons->out_cons != pvcons->out_prod && !xen_pv_expired(deadline))
+		__asm__ volatile("pause");
+}
+
 int xen_pvcons_poll_key(void)
 {
 	char c;

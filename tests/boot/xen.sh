@@ -445,13 +445,19 @@ xen_vbd_crc_case() {
 	xen_disk_run "$name" "$log" "$VBD_DISK" "$initrd"
 	got=$(sed -n 's/^pvhboot: disk xvda: crc32 0x\([0-9a-f]*\),.*/\1/p' "$log" | head -n1)
 	# Nothing bootable on it: the message, then the halt (interrupts off),
-	# which Xen takes for the domain's poweroff.
-	if grep -aq '^pvhboot: error: firmware mode: no bootable disk' "$log" &&
-		grep -aq '^DOM0-XL: domain powered off' "$log"; then
-		tap_ok "$name-halt" "no partition table: \"no bootable disk\", then the halt powered the domain off"
-	else
+	# which Xen takes for the domain's poweroff. The last line before the
+	# halt must have reached the domain's PV console first (xenconsoled's
+	# log): the ring's page goes with the domain.
+	local last_line='pvhboot: stopped; nothing was written to memory'
+	if ! grep -aq '^pvhboot: error: firmware mode: no bootable disk' "$log" ||
+		! grep -aq '^DOM0-XL: domain powered off' "$log"; then
 		tap_not_ok "$name-halt" "no \"no bootable disk\" error, or the domain did not power off: $(xen_report "$log")" "$log"
 		status=1
+	elif ! grep -aq "^DOM0-XL: console: $last_line" "$log"; then
+		tap_not_ok "$name-halt" "the domain halted before its PV console had \"$last_line\"" "$log"
+		status=1
+	else
+		tap_ok "$name-halt" "no partition table: \"no bootable disk\" (on the PV console too, to its last line), then the halt powered the domain off"
 	fi
 	if [ "$got" = "$want" ]; then
 		tap_ok "$name" "$(grep -a -m1 '^pvhboot: disk xvda: crc32' "$log" | sed 's/.*requests: //')"
