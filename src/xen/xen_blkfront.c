@@ -202,7 +202,8 @@ int xen_blkfront_connect(struct xen_blkfront *b, uint32_t vdev, unsigned slot,
 				(unsigned long long)v);
 	b->backend_id = (domid_t)v;
 	char path[64];
-	fmt_snprintf(path, sizeof(path), "%s/backend", b->node);
+	if (path_join(path, sizeof(path), b->node, "backend", err))
+		return -1;
 	int rc = xen_store_read(path, b->backend, sizeof(b->backend), err);
 	if (rc == XS_ENOENT)
 		return err_fail(err, "%s: no %s", b->name, path);
@@ -395,8 +396,8 @@ int xen_blkfront_close(struct xen_blkfront *b, struct err *err)
 	char path[64];
 	static const char *const leaves[] = { "ring-ref", "event-channel", "protocol" };
 	for (unsigned i = 0; i < ARRAY_SIZE(leaves); i++) {
-		fmt_snprintf(path, sizeof(path), "%s/%s", b->node, leaves[i]);
-		if (xen_store_rm(path, err))
+		if (path_join(path, sizeof(path), b->node, leaves[i], err) ||
+		    xen_store_rm(path, err))
 			return -1;
 	}
 	/* Initialising again: the backend answers InitWait, ready for the kernel's frontend. */

@@ -34,6 +34,19 @@ static int disk_read_cb(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	return 0;
 }
 
+/* d's struct blkdev: reads through disk_read_cb, whichever driver d has. */
+static void disk_blkdev_set(struct disk *d, uint32_t sector_size, uint64_t nsectors)
+{
+	d->dev = (struct blkdev){
+		.ctx = d,
+		.read = disk_read_cb,
+		.sector_size = sector_size,
+		.nsectors = nsectors,
+		.max_sectors = 0,
+		.name = d->name,
+	};
+}
+
 uint64_t disk_requests(const struct disk *d)
 {
 	return d->kind == DISK_XEN ? d->xbf.requests : d->vblk.requests;
@@ -57,14 +70,7 @@ static bool disk_setup(struct disk *d, unsigned index)
 		       d->name, d->vblk.dev.name, (unsigned long long)d->vblk.capacity,
 		       (unsigned long long)(bytes >> 20), d->vblk.qsize, d->vblk.seg_max,
 		       d->vblk.seg_bytes >> 10, d->vblk.read_only ? ", read-only" : "");
-	d->dev = (struct blkdev){
-		.ctx = d,
-		.read = disk_read_cb,
-		.sector_size = VIRTIO_BLK_SECTOR,
-		.nsectors = d->vblk.capacity,
-		.max_sectors = 0,
-		.name = d->name,
-	};
+	disk_blkdev_set(d, VIRTIO_BLK_SECTOR, d->vblk.capacity);
 	return d->vblk.capacity != 0;
 }
 
@@ -131,14 +137,7 @@ static unsigned find_xen(struct disk *disks, unsigned max)
 			       (unsigned long long)b->sectors,
 			       (unsigned long long)((b->sectors * 512) >> 20), b->ring_size,
 			       BLKIF_MAX_SEGMENTS_PER_REQUEST, b->read_only ? ", read-only" : "");
-		d->dev = (struct blkdev){
-			.ctx = d,
-			.read = disk_read_cb,
-			.sector_size = 512,
-			.nsectors = b->sectors,
-			.max_sectors = 0,
-			.name = d->name,
-		};
+		disk_blkdev_set(d, 512, b->sectors);
 		if (b->sectors)
 			n++;
 	}
