@@ -304,6 +304,20 @@ else
 fi
 mv "$R/etc/fstab.off" "$R/etc/fstab"
 
+# On a running system with no /etc/kernel/cmdline: /proc/cmdline (given as
+# PVHBOOT_PROC_CMDLINE), less the words booted after an entry's options
+# (firmware mode's VMM words), which must not pile up in every new entry.
+entry_opts=$(sed -n 's/^options *//p' "$R/boot/efi/loader/entries/debian-$V2.conf")
+got=$(PVHBOOT_PROC_CMDLINE="BOOT_IMAGE=/vmlinuz initrd=/initrd.img $entry_opts tsc_early_khz=2096000 console=hvc0" \
+	pvhboot-install cmdline 2>"$LOG/cmdline-running.log")
+other=$(PVHBOOT_PROC_CMDLINE="BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet" pvhboot-install cmdline 2>>"$LOG/cmdline-running.log")
+if [ -n "$entry_opts" ] && [ "$got" = "$entry_opts" ] && [ "$other" = "root=/dev/sda1 ro quiet" ]; then
+	ok "running system: the booted entry's options without the VMM's words; else /proc/cmdline less BOOT_IMAGE="
+else
+	not_ok "running system's command line" "got '$got' (entry: '$entry_opts'), and '$other' for a line no entry begins" \
+		"$LOG/cmdline-running.log"
+fi
+
 # status, then remove undoes install.
 if pvhboot-install status >"$LOG/status.log" 2>&1 &&
 	grep -q "kernel $V2: extracted yes, ESP entry loader/entries/debian-$V2.conf" "$LOG/status.log"; then
