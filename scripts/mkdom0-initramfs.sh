@@ -330,17 +330,16 @@ console_text() {
 	touch /var/log/xen/guest-domu.log # none when the guest never wrote to its console
 	sed "s/$esc\[[0-9;?]*[A-Za-z]//g; s/$cr//g" /var/log/xen/guest-domu.log >/run/console.txt
 }
-# marker_seen: a line of the console starts with the marker.
-marker_seen() {
+# console_has PREFIX: a line of the console so far starts with PREFIX.
+console_has() {
 	console_text
-	awk -v m="$marker" 'index($0, m) == 1 { found = 1; exit } END { exit !found }' /run/console.txt
+	awk -v m="$1" 'index($0, m) == 1 { found = 1; exit } END { exit !found }' /run/console.txt
 }
 # type_keys: with -p/-k, KEYS on the domain's console once PROMPT is there.
 typed=
 type_keys() {
 	[ -n "$prompt" ] && [ -z "$typed" ] || return 0
-	console_text
-	awk -v m="$prompt" 'index($0, m) == 1 { found = 1; exit } END { exit !found }' /run/console.txt || return 0
+	console_has "$prompt" || return 0
 	tty=$(xenstore-read "/local/domain/$domid/console/tty" 2>/dev/null) || fail "no console/tty in xenstore to type on"
 	# shellcheck disable=SC2059 # KEYS is a printf format by design
 	printf "$keys" >"$tty" || fail "cannot type on $tty"
@@ -357,7 +356,7 @@ while [ $t -lt "$timeout" ]; do
 	type_keys
 	verdict=$(xl dmesg | sed -n 's/^(d[1-9][0-9]*) PVH-CONFORMANCE: //p' | head -n 1)
 	[ -z "$marker" ] && [ -n "$verdict" ] && break
-	[ "$wait_marker" = 1 ] && marker_seen && seen=1 && break
+	[ "$wait_marker" = 1 ] && console_has "$marker" && seen=1 && break
 	state=$(xl list domu 2>/dev/null | sed -n 2p | tr -s ' ' | cut -d' ' -f5) || state=
 	[ -z "$state" ] && break
 	reason=$(sed -n 's/.*has shut down, reason code \([0-9]*\) .*/\1/p' /var/log/xen/xl-domu.log 2>/dev/null | head -n 1)

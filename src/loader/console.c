@@ -74,7 +74,7 @@ void console_set_domain_console(console_sink_fn write, console_key_fn poll_key,
 
 void console_drain(void)
 {
-	if (domain_write && domain_drain)
+	if (domain_drain)
 		domain_drain();
 }
 
